@@ -1,0 +1,41 @@
+"""Forms for registering and logging in."""
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from app.extensions import db
+from app.models import User
+
+
+class LoginForm(FlaskForm):
+    """Username and password, with an option to stay logged in."""
+
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember_me = BooleanField("Remember me")
+    submit = SubmitField("Log in")
+
+
+class RegistrationForm(FlaskForm):
+    """A new account: the lengths match the columns in the user table."""
+
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    email = StringField("Email", validators=[DataRequired(), Length(max=120), Email()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    password2 = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+    submit = SubmitField("Register")
+
+    def validate_username(self, username):
+        """Refuse a username that someone already has."""
+        if db.session.scalar(sa.select(User.id).where(User.username == username.data)):
+            raise ValidationError("That username is taken. Please choose another.")
+
+    def validate_email(self, email):
+        """Refuse an email address that is already registered."""
+        if db.session.scalar(sa.select(User.id).where(User.email == email.data)):
+            raise ValidationError("That email address is already registered.")

@@ -1,0 +1,71 @@
+"""Views for registering, logging in and logging out."""
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import LoginForm, RegistrationForm
+from app.extensions import db
+from app.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+def is_local_path(target):
+    """Tell whether a `next` value stays on this site, so a login cannot redirect elsewhere."""
+    # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site.
+    target = target.replace("\\", "/")
+    parts = urlsplit(target)
+    return target.startswith("/") and not parts.scheme and not parts.netloc
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log a user in, then send them where they were going."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(User.username == form.username.data))
+        if user is None or not user.check_password(form.password.data):
+            flash("Invalid username or password.")
+            return redirect(url_for("auth.login"))
+        login_user(user, remember=form.remember_me.data)
+        next_page = request.args.get("next", "")
+        if not is_local_path(next_page):
+            next_page = url_for("main.index")
+        return redirect(next_page)
+    return render_template("auth/login.html", title="Log in", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log the user out; a POST, so another site cannot log you out with a link."""
+    logout_user()
+    flash("You have been logged out.")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, email=form.email.data)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            # Another request registered the same name between our check and our insert.
+            db.session.rollback()
+            form.username.errors.append("That username or email address was just taken.")
+            return render_template("auth/register.html", title="Register", form=form)
+        flash("Welcome! You can log in now.")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", title="Register", form=form)

@@ -1,0 +1,5 @@
+"""Friendly pages for errors."""
+
+from app.errors.handlers import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,18 @@
+"""The form for writing a post."""
+
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class PostForm(FlaskForm):
+    """A post of 1 to 140 characters, the length of post.body."""
+
+    post = TextAreaField(
+        "Say something",
+        validators=[
+            DataRequired(message="A post cannot be empty."),
+            Length(min=1, max=140, message="A post can be at most 140 characters long."),
+        ],
+    )
+    submit = SubmitField("Post")

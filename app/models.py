@@ -1,0 +1,57 @@
+"""The User and Post tables, as the migration history builds them."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db, login
+
+
+def utc_now():
+    """Return the current time in UTC; a function, so every row gets its own time."""
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):
+    """Someone who can log in and write posts."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True, unique=True)
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(120), index=True, unique=True)
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(128))
+
+    posts: so.WriteOnlyMapped["Post"] = so.relationship(back_populates="author")
+
+    def set_password(self, password):
+        """Store a salted hash of the password, never the password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        """Tell whether the password matches the stored hash."""
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+
+class Post(db.Model):
+    """A short message written by a user."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    body: so.Mapped[str | None] = so.mapped_column(sa.String(140))
+    timestamp: so.Mapped[datetime | None] = so.mapped_column(index=True, default=utc_now)
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey(User.id))
+
+    author: so.Mapped[User | None] = so.relationship(back_populates="posts")
+
+    def __repr__(self):
+        return f"<Post {self.body}>"
+
+
+@login.user_loader
+def load_user(user_id):
+    """Find the logged-in user from the id Flask-Login keeps in the session."""
+    return db.session.get(User, int(user_id))

@@ -1,0 +1,80 @@
+"""How Alembic connects to the app's database; Flask-Migrate runs this for every `flask db` command."""
+
+import logging
+from logging.config import fileConfig
+
+import sqlalchemy as sa
+from alembic import context
+from flask import current_app
+
+config = context.config
+fileConfig(config.config_file_name)
+logger = logging.getLogger("alembic.env")
+
+migrate = current_app.extensions["migrate"]
+target_metadata = migrate.db.metadata
+
+
+def skip_empty_autogenerate(context, revision, directives):
+    """Write no revision file when `flask db migrate` finds nothing to change."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
+
+
+def sqlite_migration_engine(url):
+    """Make an engine whose transactions are real SQLite transactions, DDL included.
+
+    Python's sqlite3 driver commits before every CREATE, DROP or ALTER on its own, so a
+    migration killed halfway could leave a half-built table behind. Here the driver is
+    told to keep out of it and SQLAlchemy sends BEGIN itself, so each revision commits
+    whole or not at all.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    @sa.event.listens_for(engine, "connect")
+    def leave_transactions_to_sqlalchemy(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def begin_for_real(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def run_migrations_offline():
+    """Print the SQL that the migrations would run (`flask db upgrade --sql`)."""
+    context.configure(
+        url=migrate.db.engine.url.render_as_string(hide_password=False),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        **migrate.configure_args,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    """Run the migrations against the database, one transaction per revision."""
+    engine = migrate.db.engine
+    if engine.dialect.name == "sqlite":
+        engine = sqlite_migration_engine(engine.url)
+    migrate.configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            transactional_ddl=True,
+            transaction_per_migration=True,
+            **migrate.configure_args,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,72 @@
+"""Fixtures shared by the tests: an app, its client and CLI runner, and a logged-in helper."""
+
+import re
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def app_for(database_url):
+    """Build a test app that uses the given database."""
+    return create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+
+
+@pytest.fixture
+def app():
+    """An app on a fresh in-memory database with the tables made from the models."""
+    app = create_app(TestConfig)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    """A browser stand-in for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runs the app's `flask` commands in-process."""
+    return app.test_cli_runner()
+
+
+def submit(client, path, data, form_page=None, follow_redirects=False):
+    """Post a form the way a browser does: load the page it is on and send its CSRF token back."""
+    form_page = form_page or path
+    token = CSRF_TOKEN.search(client.get(form_page).get_data(as_text=True))
+    assert token, f"no CSRF token on {form_page}"
+    return client.post(path, data={"csrf_token": token.group(1), **data}, follow_redirects=follow_redirects)
+
+
+class AuthActions:
+    """Register, log in and log out through the real forms."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, username="alice", email="alice@example.com", password="correct horse"):
+        data = {"username": username, "email": email, "password": password, "password2": password}
+        return submit(self._client, "/auth/register", data)
+
+    def login(self, username="alice", password="correct horse", next_page=None):
+        path = "/auth/login" + (f"?next={next_page}" if next_page else "")
+        return submit(self._client, path, {"username": username, "password": password})
+
+    def logout(self):
+        # The logout button is a small form in the navigation bar of every page.
+        return submit(self._client, "/auth/logout", {}, form_page="/")
+
+
+@pytest.fixture
+def auth(client):
+    """Registers, logs in and logs out through the client."""
+    return AuthActions(client)

@@ -1,0 +1,113 @@
+"""Registering, logging in and logging out."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import User
+from tests.conftest import submit
+
+
+def test_register_creates_the_user_and_sends_them_to_login(client, auth):
+    response = auth.register()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    user = db.session.scalar(sa.select(User).where(User.username == "alice"))
+    assert user.email == "alice@example.com"
+
+
+def test_password_is_stored_hashed(client, auth):
+    auth.register(password="correct horse")
+    user = db.session.scalar(sa.select(User))
+    assert "correct horse" not in user.password_hash
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.check_password("correct horse")
+    assert not user.check_password("wrong horse")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"username": ""}, "This field is required."),
+        ({"username": "taken"}, "That username is taken. Please choose another."),
+        ({"username": "x" * 65}, "Field cannot be longer than 64 characters."),
+        ({"email": "not-an-address"}, "Invalid email address."),
+        ({"email": "taken@example.com"}, "That email address is already registered."),
+        ({"email": "a" * 110 + "@example.com"}, "Field cannot be longer than 120 characters."),
+        ({"password2": "something else"}, "The passwords do not match."),
+        ({"password": "", "password2": ""}, "This field is required."),
+    ],
+)
+def test_register_shows_why_the_form_was_refused(client, auth, fields, message):
+    auth.register(username="taken", email="taken@example.com")
+    data = {"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw", **fields}
+    response = submit(client, "/auth/register", data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_login_and_logout(client, auth):
+    auth.register()
+    response = auth.login()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+    response = auth.logout()
+    assert response.headers["Location"] == "/"
+    assert "Log in" in client.get("/").get_data(as_text=True)
+
+
+def test_login_with_a_wrong_password_says_so(client, auth):
+    auth.register()
+    response = auth.login(password="wrong")
+    assert response.headers["Location"] == "/auth/login"
+    assert "Invalid username or password." in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_remember_me_sets_a_lasting_cookie(client, auth):
+    auth.register()
+    submit(client, "/auth/login", {"username": "alice", "password": "correct horse", "remember_me": "y"})
+    assert client.get_cookie("remember_token") is not None
+
+
+def test_login_follows_a_local_next_page(client, auth):
+    auth.register()
+    response = auth.login(next_page="/user/alice")
+    assert response.headers["Location"] == "/user/alice"
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example", "javascript:alert(1)"],
+)
+def test_login_refuses_a_next_page_on_another_site(client, auth, next_page):
+    auth.register()
+    response = auth.login(next_page=next_page)
+    assert response.headers["Location"] == "/"
+
+
+def test_logged_in_user_is_sent_home_from_login_and_register(client, auth):
+    auth.register()
+    auth.login()
+    assert client.get("/auth/login").headers["Location"] == "/"
+    assert client.get("/auth/register").headers["Location"] == "/"
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(client):
+    response = client.post(
+        "/auth/register",
+        data={"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw"},
+    )
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_logout_needs_a_post_with_a_csrf_token(client, auth):
+    auth.register()
+    auth.login()
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").status_code == 400
+    assert "Log out" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,157 @@
+"""The migration history: every step up and down with rows in the tables, and the head equal to the models."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+from tests.conftest import app_for
+
+MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
+SCRIPTS = ScriptDirectory(MIGRATIONS)
+# Oldest first: the order `flask db upgrade` walks.
+REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A fresh, empty database that a migration test may change at will."""
+    return f"sqlite:///{tmp_path / 'stairway.sqlite'}"
+
+
+@pytest.fixture
+def migration_app(database_url):
+    """An app on the empty database, inside an app context as Flask-Migrate needs."""
+    app = app_for(database_url)
+    with app.app_context():
+        yield app
+        db.engine.dispose()
+
+
+def snapshot():
+    """Read every table (but alembic_version) as {table: {column: [values in id order]}}."""
+    tables = {}
+    with db.engine.connect() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection)
+        for table in metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            rows = connection.execute(sa.select(table).order_by(table.primary_key.columns.values()[0]))
+            rows = rows.mappings().all()
+            tables[table.name] = {column.name: [row[column.name] for row in rows] for column in table.columns}
+    return tables
+
+
+def columns_of(tables):
+    return {(table, column) for table, columns in tables.items() for column in columns}
+
+
+def assert_unowned_data_unchanged(before, after, owned):
+    """Check that every column the step does not own holds exactly the values it held before."""
+    for table, column in columns_of(before) - owned:
+        assert after[table][column] == before[table][column], f"{table}.{column} changed"
+
+
+def add_rows(tag):
+    """Insert a user with two posts into whatever the schema is now, filling every column."""
+    with db.engine.begin() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection, only=["user", "post"])
+        user, post = metadata.tables["user"], metadata.tables["post"]
+        user_values = {"username": f"user-{tag}", "email": f"{tag}@example.com", "password_hash": "hash"}
+        if "dummy" in user.columns:
+            user_values["dummy"] = f"d-{tag}"[:20]
+        user_id = connection.execute(sa.insert(user).values(user_values)).inserted_primary_key[0]
+        connection.execute(
+            sa.insert(post),
+            [
+                {"body": f"post {n} at {tag}", "timestamp": datetime(2024, 2, 29, 12, 0, n, 123456), "user_id": user_id}
+                for n in range(2)
+            ],
+        )
+
+
+def table_names():
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def test_history_has_a_single_head():
+    assert len(SCRIPTS.get_heads()) == 1
+
+
+def test_stairway_up_and_down_keeps_every_row(migration_app):
+    for step, revision in enumerate(REVISIONS):
+        before = snapshot()
+        upgrade(directory=MIGRATIONS, revision=revision)
+        after_upgrade = snapshot()
+        # A step owns the columns it adds or removes; their contents are its business.
+        owned = columns_of(before) ^ columns_of(after_upgrade)
+        assert_unowned_data_unchanged(before, after_upgrade, owned)
+
+        downgrade(directory=MIGRATIONS, revision="-1")
+        after_downgrade = snapshot()
+        assert columns_of(after_downgrade) == columns_of(before), f"downgrade of {revision} left a different schema"
+        assert_unowned_data_unchanged(before, after_downgrade, owned)
+
+        upgrade(directory=MIGRATIONS, revision=revision)
+        assert snapshot() == after_upgrade, f"second upgrade to {revision} differs from the first"
+
+        add_rows(f"step{step}")
+
+    assert [len(snapshot()[table]["id"]) for table in ("user", "post")] == [len(REVISIONS), 2 * len(REVISIONS)]
+    downgrade(directory=MIGRATIONS, revision="base")
+    assert table_names() == {"alembic_version"}
+
+
+def test_models_match_the_head_revision(migration_app):
+    upgrade(directory=MIGRATIONS)
+    result = migration_app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_db_check_notices_a_model_the_migrations_lack(migration_app):
+    upgrade(directory=MIGRATIONS)
+    extra = sa.Table("extra", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        result = migration_app.test_cli_runner().invoke(args=["db", "check"])
+    finally:
+        db.metadata.remove(extra)
+    assert result.exit_code != 0
+
+
+def test_head_schema_is_the_classic_user_and_post(migration_app):
+    upgrade(directory=MIGRATIONS)
+    inspector = sa.inspect(db.engine)
+
+    def columns(table):
+        return {
+            c["name"]: (type(c["type"]).__name__, getattr(c["type"], "length", None), c["nullable"])
+            for c in inspector.get_columns(table)
+        }
+
+    assert columns("user") == {
+        "id": ("INTEGER", None, False),
+        "username": ("VARCHAR", 64, True),
+        "email": ("VARCHAR", 120, True),
+        "password_hash": ("VARCHAR", 128, True),
+    }
+    assert columns("post") == {
+        "id": ("INTEGER", None, False),
+        "body": ("VARCHAR", 140, True),
+        "timestamp": ("DATETIME", None, True),
+        "user_id": ("INTEGER", None, True),
+    }
+    unique_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("user") if i["unique"]}
+    assert unique_indexes == {"ix_user_username": ["username"], "ix_user_email": ["email"]}
+    assert {i["name"] for i in inspector.get_indexes("post")} >= {"ix_post_timestamp"}
+    [foreign_key] = inspector.get_foreign_keys("post")
+    assert (foreign_key["constrained_columns"], foreign_key["referred_table"], foreign_key["referred_columns"]) == (
+        ["user_id"],
+        "user",
+        ["id"],
+    )

@@ -1,0 +1,116 @@
+"""The timeline, profiles and writing posts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post, User
+from tests.conftest import submit
+
+
+def add_posts(count, username="carol"):
+    """Give a new user `count` posts, one minute apart, oldest first."""
+    author = User(username=username, email=f"{username}@example.com")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    db.session.add_all(
+        Post(body=f"post {n}", author=author, timestamp=start + timedelta(minutes=n)) for n in range(count)
+    )
+    db.session.commit()
+
+
+def test_timeline_is_public_and_offers_no_form_to_strangers(client):
+    add_posts(1)
+    page = client.get("/").get_data(as_text=True)
+    assert "post 0" in page
+    assert "Say something" not in page
+
+
+def test_timeline_shows_newest_first_and_pages(client):
+    add_posts(5)  # TestConfig shows 3 posts a page.
+    first = client.get("/").get_data(as_text=True)
+    assert first.index("post 4") < first.index("post 3") < first.index("post 2")
+    assert "post 1" not in first
+    assert 'href="/?page=2"' in first
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert "post 1" in second and "post 0" in second and "post 4" not in second
+
+
+def test_a_page_past_the_end_is_not_found(client):
+    add_posts(2)
+    response = client.get("/?page=9")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "99999999999999999999"])
+def test_a_page_that_is_not_a_page_number_is_not_found(client, page):
+    add_posts(1)
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_writing_a_post_shows_it_on_timeline_and_profile(client, auth):
+    auth.register()
+    auth.login()
+    response = submit(client, "/post", {"post": "Hello, migrations!"}, form_page="/")
+    assert response.headers["Location"] == "/"
+    assert "Your post is live." in client.get("/").get_data(as_text=True)
+    assert "Hello, migrations!" in client.get("/").get_data(as_text=True)
+    assert "Hello, migrations!" in client.get("/user/alice").get_data(as_text=True)
+    post = db.session.scalar(sa.select(Post))
+    assert post.author.username == "alice"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "A post cannot be empty."),
+        ("   ", "A post cannot be empty."),
+        ("x" * 141, "A post can be at most 140 characters long."),
+    ],
+)
+def test_a_bad_post_is_refused_with_a_message(client, auth, body, message):
+    auth.register()
+    auth.login()
+    response = submit(client, "/post", {"post": body})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+
+
+def test_a_post_of_exactly_140_characters_is_accepted(client, auth):
+    auth.register()
+    auth.login()
+    submit(client, "/post", {"post": "x" * 140})
+    assert db.session.scalar(sa.select(Post.body)) == "x" * 140
+
+
+def test_posting_requires_login(client):
+    assert client.get("/post").headers["Location"] == "/auth/login?next=%2Fpost"
+    response = client.post("/post", data={"post": "sneaky"})
+    assert response.status_code in (302, 400)
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+
+
+def test_profile_shows_only_that_users_posts(client):
+    add_posts(2, username="carol")
+    add_posts(1, username="dave")
+    page = client.get("/user/dave").get_data(as_text=True)
+    assert "<h1>dave</h1>" in page
+    assert page.count('class="post"') == 1
+
+
+def test_profile_of_an_unknown_user_is_not_found(client):
+    assert client.get("/user/nobody").status_code == 404
+
+
+def test_user_content_is_escaped(client):
+    add_posts(0, username="<b>bold</b>")
+    db.session.add(Post(body="<script>alert(1)</script>", user_id=1))
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
