@@ -40,10 +40,14 @@ class User(UserMixin, db.Model):
 class Post(db.Model):
     """A short message written by a user."""
 
+    # SQLite does not enforce VARCHAR lengths, so the limit the form checks is also a CHECK
+    # constraint. char_length counts characters on every engine (SQLAlchemy writes length() on SQLite).
+    __table_args__ = (sa.CheckConstraint(sa.func.char_length(sa.column("body")) <= 140, name="body_length"),)
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     body: so.Mapped[str | None] = so.mapped_column(sa.String(140))
     timestamp: so.Mapped[datetime | None] = so.mapped_column(index=True, default=utc_now)
-    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey(User.id))
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey(User.id), index=True)
 
     author: so.Mapped[User | None] = so.relationship(back_populates="posts")
 

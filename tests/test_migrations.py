@@ -148,10 +148,19 @@ def test_head_schema_is_the_classic_user_and_post(migration_app):
     }
     unique_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("user") if i["unique"]}
     assert unique_indexes == {"ix_user_username": ["username"], "ix_user_email": ["email"]}
-    assert {i["name"] for i in inspector.get_indexes("post")} >= {"ix_post_timestamp"}
+    assert {i["name"] for i in inspector.get_indexes("post")} == {"ix_post_timestamp", "ix_post_user_id"}
     [foreign_key] = inspector.get_foreign_keys("post")
     assert (foreign_key["constrained_columns"], foreign_key["referred_table"], foreign_key["referred_columns"]) == (
         ["user_id"],
         "user",
         ["id"],
     )
+
+
+def test_database_refuses_a_post_body_over_140_characters(migration_app):
+    upgrade(directory=MIGRATIONS)
+    insert = sa.text("INSERT INTO post (body) VALUES (:body)")
+    with db.engine.begin() as connection:
+        connection.execute(insert, {"body": "é" * 140})
+    with pytest.raises(sa.exc.IntegrityError, match="ck_post_body_length"), db.engine.begin() as connection:
+        connection.execute(insert, {"body": "x" * 141})
