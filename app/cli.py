@@ -1,9 +1,10 @@
-"""The `flask seed` command, which gives learners rows to migrate."""
+"""The app's own `flask` commands: sample data, row counts, and the SQLite report."""
 
 import click
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app import sqlite_report
 from app.extensions import db
 from app.models import Post, User
 
@@ -17,6 +18,17 @@ def sample_username(number):
 
 def register(app):
     """Attach the commands to the app."""
+    sqlite_report.register(app)
+
+    @app.cli.command("rows")
+    def rows():
+        """Count the rows in every table, to check that a migration lost none."""
+        inspector = sa.inspect(db.engine)
+        with db.engine.connect() as connection:
+            for name in sorted(inspector.get_table_names()):
+                table = sa.table(name)
+                count = connection.scalar(sa.select(sa.func.count()).select_from(table))
+                click.echo(f"{name}: {count}")
 
     @app.cli.command("seed")
     @click.option("--users", default=10, show_default=True, type=click.IntRange(min=1), help="Sample users to have.")
