@@ -1,10 +1,10 @@
-"""The app's own `flask` commands: sample data, row counts, and the SQLite report."""
+"""The app's own `flask` commands: sample data, row counts, the SQLite report and schema diagrams."""
 
 import click
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from app import sqlite_report
+from app import schema_diagram, sqlite_report
 from app.extensions import db
 from app.models import Post, User
 
@@ -19,6 +19,7 @@ def sample_username(number):
 def register(app):
     """Attach the commands to the app."""
     sqlite_report.register(app)
+    schema_diagram.register(app)
 
     @app.cli.command("rows")
     def rows():
