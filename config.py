@@ -2,6 +2,22 @@
 
 import os
 
+# Hosting services hand out URLs in these older forms; SQLAlchemy needs the driver named.
+DRIVER_PREFIXES = {
+    "postgres://": "postgresql+psycopg://",
+    "postgresql://": "postgresql+psycopg://",
+    "mysql://": "mysql+pymysql://",
+    "mariadb://": "mysql+pymysql://",
+}
+
+
+def database_url_from(url):
+    """Turn a database URL as hosts write it into one that names the driver this project installs."""
+    for prefix, with_driver in DRIVER_PREFIXES.items():
+        if url.startswith(prefix):
+            return with_driver + url.removeprefix(prefix)
+    return url
+
 
 class Config:
     """Settings for running the app on a developer's machine."""
@@ -9,7 +25,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
     # A relative SQLite path lands in the instance folder (Flask-SQLAlchemy 3 does that), so
     # the default database is instance/blog.sqlite next to the code, never in the code.
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///blog.sqlite")
+    SQLALCHEMY_DATABASE_URI = database_url_from(os.environ.get("DATABASE_URL", "sqlite:///blog.sqlite"))
     POSTS_PER_PAGE = 10
 
 

@@ -43,6 +43,12 @@ def sqlite_migration_engine(url):
     return engine
 
 
+def log_statement(connection, cursor, statement, parameters, context, executemany):
+    """Log a statement that changes the database, on one line; Alembic's own look-ups are left out."""
+    if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT")):
+        logger.info(" ".join(statement.split()))
+
+
 def run_migrations_offline():
     """Print the SQL that the migrations would run (`flask db upgrade --sql`)."""
     context.configure(
@@ -63,6 +69,9 @@ def run_migrations_online():
     migrate.configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
 
     with engine.connect() as connection:
+        # `flask db upgrade -x echo=yes` (or downgrade) shows each statement as it runs.
+        if context.get_x_argument(as_dictionary=True).get("echo") == "yes":
+            sa.event.listen(connection, "before_cursor_execute", log_statement)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
