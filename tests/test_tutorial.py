@@ -24,17 +24,19 @@ def test_every_tutorial_command_prints_what_the_tutorial_shows(tmp_path):
     copy_project(ROOT, project)
     env = {name: value for name, value in os.environ.items() if name not in UNSET}
     env.update({f"TEST_{name.upper()}_URL": url for name, url in servers.items()})
+    # A terminal shows stdout and stderr in the order they are written; a pipe would buffer stdout.
+    env["PYTHONUNBUFFERED"] = "1"
     outputs = run_session(runnable, project, env, timeout=600)
 
     assert len(outputs) == len(runnable), "the session ended early"
     for command, output in zip(runnable, outputs, strict=True):
         if command.sqlite_range and not sqlite_in_range(command.sqlite_range):
             continue  # The tutorial says what older or newer SQLite prints instead.
-        actual = normalize(output, project)
-        assert matches(command.expected, actual), (
+        shown, actual = normalize("\n".join(command.expected), project), normalize(output, project)
+        assert matches(shown, actual), (
             f"TUTORIAL.md line {command.line}: $ {command.text}\n"
             + "--- shown ---\n"
-            + "\n".join(command.expected)
+            + "\n".join(shown)
             + "\n--- printed ---\n"
             + "\n".join(actual)
         )

@@ -17,6 +17,8 @@ VOLATILE = [
     (re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?"), "<TIME>"),
     (re.compile(r"\[generated in [\d.]+s\]"), "[generated in <SECONDS>]"),
     (re.compile(r"(SQLite )\d+\.\d+\.\d+"), r"\1<VERSION>"),
+    # `flask db migrate` names a new revision with a random id.
+    (re.compile(r"(versions/)[0-9a-f]{12}(_)"), r"\1<REV>\2"),
 ]
 # Lines that depend on the machine, not on the project: pip's upgrade notices and its
 # complaints about find-links folders that a machine's pip configuration names but lacks.
