@@ -1,6 +1,7 @@
 """Self-checks for the classroom exercises: `python -m exercises.check N` from the project folder."""
 
 import argparse
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -44,7 +45,7 @@ def fill_about_me():
 
 def about_texts():
     with db.engine.connect() as connection:
-        return connection.exec_driver_sql('SELECT id, \'about \' || username FROM "user" ORDER BY id').all()
+        return connection.exec_driver_sql("SELECT id, 'about ' || username FROM \"user\" ORDER BY id").all()
 
 
 def column_problems(exercise):
@@ -116,10 +117,8 @@ def set_up_exercise5(database=EXERCISE5_DATABASE):
         upgrade(directory=str(ROOT / "migrations"))
         app.test_cli_runner().invoke(args=["seed"])
         downgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
-        try:
+        with contextlib.suppress(sa.exc.OperationalError):  # The failure is the exercise.
             upgrade(directory=str(ROOT / "exhibits" / "naive"))
-        except sa.exc.OperationalError:
-            pass  # The failure is the exercise.
         db.engine.dispose()
 
 
