@@ -19,14 +19,30 @@ def database_url_from(url):
     return url
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+
+
 class Config:
     """Settings for running the app on a developer's machine."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # A relative SQLite path lands in the instance folder (Flask-SQLAlchemy 3 does that), so
     # the default database is instance/blog.sqlite next to the code, never in the code.
     SQLALCHEMY_DATABASE_URI = database_url_from(os.environ.get("DATABASE_URL", "sqlite:///blog.sqlite"))
     POSTS_PER_PAGE = 10
+    # Cookies that scripts cannot read and that other sites' forms do not carry along.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+class ProductionConfig(Config):
+    """Settings for serving the public: a real secret key, and cookies sent over HTTPS only."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
 
 class TestConfig(Config):

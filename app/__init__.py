@@ -3,13 +3,18 @@
 from flask import Flask
 
 from app.extensions import csrf, db, login, migrate
-from config import Config
+from config import DEVELOPMENT_SECRET_KEY, Config
 
 
 def create_app(config_class=Config):
-    """Build an app with the given settings and everything bound to it."""
+    """Build an app with the given settings (a class, or its import path) and everything bound to it."""
     app = Flask(__name__)
     app.config.from_object(config_class)
+    if app.config.get("SESSION_COOKIE_SECURE") and not is_real_secret(app.config["SECRET_KEY"]):
+        raise RuntimeError(
+            "SECRET_KEY must be set to a long random value in production. Make one with: "
+            'python -c "import secrets; print(secrets.token_hex(32))"'
+        )
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -26,3 +31,8 @@ def create_app(config_class=Config):
     app.register_blueprint(main_bp)
     cli.register(app)
     return app
+
+
+def is_real_secret(key):
+    """Tell whether a secret key could have come from a random generator, not from a README."""
+    return bool(key) and key != DEVELOPMENT_SECRET_KEY and len(key) >= 32

@@ -2,11 +2,10 @@
 
 import click
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from app import schema_diagram, sqlite_report
 from app.extensions import db
-from app.models import Post, User
+from app.models import Post, User, hash_password
 
 SAMPLE_PASSWORD = "password"
 
@@ -39,7 +38,7 @@ def register(app):
         wanted = [sample_username(n) for n in range(1, users + 1)]
         existing = set(db.session.scalars(sa.select(User.username).where(User.username.in_(wanted))))
         # Every sample user shares one hash: hashing is slow on purpose, and they share a password anyway.
-        password_hash = generate_password_hash(SAMPLE_PASSWORD)
+        password_hash = hash_password(SAMPLE_PASSWORD)
         new_users = [
             {"username": name, "email": f"{name}@example.com", "password_hash": password_hash}
             for name in wanted

@@ -10,6 +10,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db, login
 
 
+def hash_password(password):
+    """Hash a password so that it fits password_hash, VARCHAR(128).
+
+    Werkzeug's default, scrypt, writes 162 characters: SQLite stores them anyway, but
+    PostgreSQL and MariaDB refuse. PBKDF2-SHA256 writes about 100 and is just as standard.
+    """
+    return generate_password_hash(password, method="pbkdf2:sha256")
+
+
 def utc_now():
     """Return the current time in UTC; a function, so every row gets its own time."""
     return datetime.now(UTC)
@@ -27,7 +36,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password):
         """Store a salted hash of the password, never the password itself."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password):
         """Tell whether the password matches the stored hash."""

@@ -64,8 +64,11 @@ def run_migrations_offline():
 def run_migrations_online():
     """Run the migrations against the database, one transaction per revision."""
     engine = migrate.db.engine
+    # PostgreSQL's DDL is transactional by nature; MariaDB's never is (each statement commits).
+    transactional_ddl = engine.dialect.name == "postgresql"
     if engine.dialect.name == "sqlite":
         engine = sqlite_migration_engine(engine.url)
+        transactional_ddl = True
     migrate.configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
 
     with engine.connect() as connection:
@@ -75,7 +78,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            transactional_ddl=True,
+            transactional_ddl=transactional_ddl,
             transaction_per_migration=True,
             **migrate.configure_args,
         )

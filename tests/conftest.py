@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from tests.servers import find_servers, scratch_database
 
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -70,3 +71,16 @@ class AuthActions:
 def auth(client):
     """Registers, logs in and logs out through the client."""
     return AuthActions(client)
+
+
+@pytest.fixture(params=["sqlite", "postgres", "mariadb"])
+def database_url(request, tmp_path):
+    """A fresh, empty database on each engine; a server that is not there skips (or, under CI, fails)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    servers, missing = find_servers({request.param})
+    if missing:
+        pytest.skip(missing[0])
+    with scratch_database(servers[request.param]) as url:
+        yield url

@@ -1,6 +1,8 @@
 """Finding the PostgreSQL and MariaDB servers that the engine tests run against."""
 
 import os
+import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -42,3 +44,22 @@ def find_servers(names):
     if missing and os.environ.get("CI") == "true":
         pytest.fail("CI must run every engine test: " + "; ".join(missing))
     return found, missing
+
+
+@contextmanager
+def scratch_database(server_url):
+    """Create a uniquely named database on a server, yield its URL, and drop it afterwards."""
+    url = sa.make_url(server_url)
+    name = f"migrations_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    quote = admin.dialect.identifier_preparer.quote
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            # A server process that was just stopped may not have closed its connections yet.
+            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
+            connection.exec_driver_sql(f"DROP DATABASE {quote(name)}{force}")
+        admin.dispose()

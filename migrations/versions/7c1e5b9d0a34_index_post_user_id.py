@@ -26,5 +26,14 @@ def upgrade():
 
 
 def downgrade():
+    # MariaDB and MySQL keep an index on every foreign key column. Once ix_post_user_id
+    # exists they use it for post.user_id and drop the index they had made themselves, so
+    # it cannot simply go ("needed in a foreign key constraint"). Taking the foreign key off
+    # and putting it back makes them build their own index again.
+    on_mysql = op.get_context().dialect.name == "mysql"
+    if on_mysql:
+        op.drop_constraint(op.f("fk_post_user_id_user"), "post", type_="foreignkey")
     with op.batch_alter_table("post") as batch_op:
         batch_op.drop_index(batch_op.f("ix_post_user_id"))
+    if on_mysql:
+        op.create_foreign_key(op.f("fk_post_user_id_user"), "post", "user", ["user_id"], ["id"])
