@@ -45,7 +45,7 @@ def sqlite_migration_engine(url):
 
 def log_statement(connection, cursor, statement, parameters, context, executemany):
     """Log a statement that changes the database, on one line; Alembic's own look-ups are left out."""
-    if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT")):
+    if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT", "SHOW", "DESCRIBE")):
         logger.info(" ".join(statement.split()))
 
 
