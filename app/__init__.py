@@ -1,5 +1,6 @@
 """The microblog application package."""
 
+import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import csrf, db, login, migrate
@@ -17,6 +18,9 @@ def create_app(config_class=Config):
         )
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", enforce_foreign_keys)
     migrate.init_app(app, db)
     login.init_app(app)
     csrf.init_app(app)
@@ -36,3 +40,8 @@ def create_app(config_class=Config):
 def is_real_secret(key):
     """Tell whether a secret key could have come from a random generator, not from a README."""
     return bool(key) and key != DEVELOPMENT_SECRET_KEY and len(key) >= 32
+
+
+def enforce_foreign_keys(dbapi_connection, connection_record):
+    """Make SQLite check foreign keys, which it does not do unless asked, on every connection."""
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")

@@ -35,12 +35,25 @@ def sqlite_migration_engine(url):
     @sa.event.listens_for(engine, "connect")
     def leave_transactions_to_sqlalchemy(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
+        # Batch mode drops and rebuilds tables. With enforcement on, dropping `user` would fail,
+        # or, under ON DELETE CASCADE, silently empty `post`. SQLite ignores this pragma inside a
+        # transaction, so it is set here, before BEGIN; check_foreign_keys() looks afterwards.
+        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
 
     @sa.event.listens_for(engine, "begin")
     def begin_for_real(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def check_foreign_keys(ctx, step, heads, run_args):
+    """Refuse to commit a revision that left rows pointing at rows that do not exist."""
+    violations = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if violations:
+        rows = ", ".join(f"{table} row {rowid} (no such {parent})" for table, rowid, parent, _ in violations[:10])
+        # Raising here, inside the revision's transaction, rolls the whole revision back.
+        raise RuntimeError(f"Rolled back {step.up_revision_id}: it breaks foreign keys: {rows}")
 
 
 def log_statement(connection, cursor, statement, parameters, context, executemany):
@@ -64,11 +77,11 @@ def run_migrations_offline():
 def run_migrations_online():
     """Run the migrations against the database, one transaction per revision."""
     engine = migrate.db.engine
-    # PostgreSQL's DDL is transactional by nature; MariaDB's never is (each statement commits).
-    transactional_ddl = engine.dialect.name == "postgresql"
+    # None lets Alembic decide: PostgreSQL's DDL is transactional, MariaDB's never is.
+    sqlite_options = {}
     if engine.dialect.name == "sqlite":
         engine = sqlite_migration_engine(engine.url)
-        transactional_ddl = True
+        sqlite_options = {"transactional_ddl": True, "on_version_apply": [check_foreign_keys]}
     migrate.configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
 
     with engine.connect() as connection:
@@ -78,8 +91,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            transactional_ddl=transactional_ddl,
             transaction_per_migration=True,
+            **sqlite_options,
             **migrate.configure_args,
         )
         with context.begin_transaction():

@@ -108,9 +108,12 @@ def test_profile_of_an_unknown_user_is_not_found(client):
 
 
 def test_user_content_is_escaped(client):
-    add_posts(0, username="<b>bold</b>")
-    db.session.add(Post(body="<script>alert(1)</script>", user_id=1))
+    username = "<img src=x onerror=alert(1)>"
+    author = User(username=username, email="img@example.com")
+    db.session.add(Post(body="<script>alert(1)</script>", author=author))
     db.session.commit()
-    page = client.get("/").get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for path in ("/", f"/user/{quote(username)}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page and username not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page

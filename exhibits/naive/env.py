@@ -9,6 +9,7 @@ Do not copy this file into a project.
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
@@ -33,7 +34,10 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    with migrate.db.engine.connect() as connection:
+    # A connection of its own, as in 2020: the app now turns on SQLite's foreign-key
+    # enforcement for its connections, which the 2020 app did not (see migrations/env.py).
+    engine = sa.create_engine(migrate.db.engine.url, poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=migrate.db.metadata, **configure_args)
         with context.begin_transaction():
             context.run_migrations()
