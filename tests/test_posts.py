@@ -1,6 +1,7 @@
 """The timeline, profiles and writing posts."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
