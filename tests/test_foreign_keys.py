@@ -1,0 +1,100 @@
+"""Foreign keys: enforced for the app, and neither broken nor fired by a migration's table rebuild."""
+
+import shutil
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app.extensions import db
+from tests.conftest import app_for
+from tests.test_exhibits import current_revision
+from tests.test_migrations import MIGRATIONS
+
+HEAD = "e2a9d4f6b813"
+REBUILD_USER = """
+from alembic import op
+
+revision = "f0000000aa01"
+down_revision = "e2a9d4f6b813"
+
+
+def upgrade():
+    with op.batch_alter_table("user", recreate="always"):
+        pass
+"""
+CASCADE_THEN_REBUILD_USER = """
+from alembic import op
+
+revision = "f0000000aa01"
+down_revision = "e2a9d4f6b813"
+
+
+def upgrade():
+    with op.batch_alter_table("post") as batch_op:
+        batch_op.drop_constraint("fk_post_user_id_user", type_="foreignkey")
+        batch_op.create_foreign_key("fk_post_user_id_user", "user", ["user_id"], ["id"], ondelete="CASCADE")
+    with op.batch_alter_table("user", recreate="always"):
+        pass
+"""
+ORPHAN_POST = """
+from alembic import op
+
+revision = "f0000000aa01"
+down_revision = "e2a9d4f6b813"
+
+
+def upgrade():
+    op.execute("INSERT INTO post (id, body, user_id) VALUES (9999, 'orphan', 424242)")
+"""
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    """An app at the head revision with sample rows, and a migrations copy to add a revision to."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, directory)
+    app = app_for(f"sqlite:///{tmp_path / 'fk.sqlite'}")
+    with app.app_context():
+        upgrade(directory=str(directory))
+        app.test_cli_runner().invoke(args=["seed", "--users", "5", "--posts", "20"])
+        yield app, directory
+        db.engine.dispose()
+
+
+def add_revision(directory, source):
+    (directory / "versions" / "f0000000aa01_test_revision.py").write_text(source)
+
+
+def post_count():
+    return db.session.scalar(sa.text("SELECT count(*) FROM post"))
+
+
+def test_the_app_enforces_foreign_keys(seeded):
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY constraint failed"):
+        db.session.execute(sa.text("INSERT INTO post (body, user_id) VALUES ('x', 424242)"))
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("revision", [REBUILD_USER, CASCADE_THEN_REBUILD_USER], ids=["plain", "on-delete-cascade"])
+def test_rebuilding_user_keeps_every_post(seeded, revision):
+    app, directory = seeded
+    add_revision(directory, revision)
+    upgrade(directory=str(directory))
+    assert current_revision() == "f0000000aa01"
+    assert post_count() == 20
+    # Enforcement is back on for the app's own connections afterwards.
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys):
+    app, directory = seeded
+    add_revision(directory, ORPHAN_POST)
+    with pytest.raises(SystemExit):
+        upgrade(directory=str(directory))
+    assert "Rolled back f0000000aa01: it breaks foreign keys: post row 9999 (no such user)" in capsys.readouterr().err
+    assert current_revision() == HEAD
+    assert post_count() == 20
