@@ -113,3 +113,18 @@ def test_logout_needs_a_post_with_a_csrf_token(client, auth):
     assert client.get("/auth/logout").status_code == 405
     assert client.post("/auth/logout").status_code == 400
     assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"username": "bob\x00"}, "username"),
+        ({"username": "bob\nsmith"}, "username"),
+        ({"email": "b\x07@x.org"}, "email"),
+    ],
+)
+def test_register_refuses_control_characters(client, fields, field):
+    data = {"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw", **fields}
+    response = submit(client, "/auth/register", data)
+    assert "Please use only ordinary characters here." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

@@ -7,12 +7,13 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from app.extensions import db
 from app.models import User
+from app.validators import PlainText
 
 
 class LoginForm(FlaskForm):
     """Username and password, with an option to stay logged in."""
 
-    username = StringField("Username", validators=[DataRequired()])
+    username = StringField("Username", validators=[DataRequired(), PlainText()])
     password = PasswordField("Password", validators=[DataRequired()])
     remember_me = BooleanField("Remember me")
     submit = SubmitField("Log in")
@@ -21,8 +22,8 @@ class LoginForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     """A new account: the lengths match the columns in the user table."""
 
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    email = StringField("Email", validators=[DataRequired(), Length(max=120), Email()])
+    username = StringField("Username", validators=[DataRequired(), Length(max=64), PlainText()])
+    email = StringField("Email", validators=[DataRequired(), Length(max=120), PlainText(), Email()])
     password = PasswordField("Password", validators=[DataRequired()])
     password2 = PasswordField(
         "Repeat password",

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.validators import PlainText
+
 
 class PostForm(FlaskForm):
     """A post of 1 to 140 characters, the length of post.body."""
@@ -13,6 +15,7 @@ class PostForm(FlaskForm):
         validators=[
             DataRequired(message="A post cannot be empty."),
             Length(min=1, max=140, message="A post can be at most 140 characters long."),
+            PlainText(allow_line_breaks=True),
         ],
     )
     submit = SubmitField("Post")

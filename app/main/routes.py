@@ -54,6 +54,8 @@ def new_post():
 @bp.route("/user/<username>")
 def user(username):
     """Show one user's posts."""
+    if "\x00" in username:
+        abort(404)  # No username holds a NUL, and PostgreSQL cannot even be asked about one.
     author = db.first_or_404(sa.select(User).where(User.username == username))
     posts = paginate_posts(author.posts.select())
     return render_template("main/user.html", title=author.username, user=author, posts=posts)
