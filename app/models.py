@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,12 +12,8 @@ from app.extensions import db, login
 
 
 def hash_password(password):
-    """Hash a password so that it fits password_hash, VARCHAR(128).
-
-    Werkzeug's default, scrypt, writes 162 characters: SQLite stores them anyway, but
-    PostgreSQL and MariaDB refuse. PBKDF2-SHA256 writes about 100 and is just as standard.
-    """
-    return generate_password_hash(password, method="pbkdf2:sha256")
+    """Hash a password with the app's PASSWORD_HASH_METHOD, so that it fits password_hash, VARCHAR(128)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def utc_now():

@@ -16,6 +16,12 @@ def test_register_creates_the_user_and_sends_them_to_login(client, auth):
     assert user.email == "alice@example.com"
 
 
+def test_real_configurations_hash_with_full_strength_pbkdf2():
+    from config import Config, ProductionConfig
+
+    assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "pbkdf2:sha256"
+
+
 def test_password_is_stored_hashed(client, auth):
     auth.register(password="correct horse")
     user = db.session.scalar(sa.select(User))

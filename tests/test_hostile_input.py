@@ -2,11 +2,9 @@
 
 from urllib.parse import quote
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Post, User
@@ -40,14 +38,6 @@ HOSTILE = settings(deadline=None, suppress_health_check=[HealthCheck.function_sc
 EXAMPLES = {"register": 300, "login": 200, "post": 200, "page": 150, "profile": 100, "next": 100}
 
 
-@pytest.fixture
-def fast_hashing(monkeypatch):
-    """Hash passwords cheaply: hundreds of registrations at a real hash's cost would take minutes."""
-    monkeypatch.setattr(
-        "app.models.hash_password", lambda password: generate_password_hash(password, method="pbkdf2:sha256:1")
-    )
-
-
 def counts():
     return db.session.scalar(sa.select(sa.func.count(User.id))), db.session.scalar(sa.select(sa.func.count(Post.id)))
 
@@ -66,7 +56,7 @@ def assert_refusal_changed_nothing(response, before):
 
 @settings(HOSTILE, max_examples=EXAMPLES["register"])
 @given(username=hostile_text, email=hostile_text, password=hostile_text, password2=hostile_text)
-def test_register_survives_hostile_input(client, fast_hashing, username, email, password, password2):
+def test_register_survives_hostile_input(client, username, email, password, password2):
     before = counts()
     data = {"username": username, "email": email, "password": password, "password2": password2}
     assert_refusal_changed_nothing(post_form(client, "/auth/register", data), before)
@@ -82,7 +72,7 @@ def test_login_survives_hostile_input(client, username, password, remember):
 
 @settings(HOSTILE, max_examples=EXAMPLES["post"])
 @given(body=hostile_text)
-def test_new_post_survives_hostile_input(client, auth, fast_hashing, body):
+def test_new_post_survives_hostile_input(client, auth, body):
     if not db.session.scalar(sa.select(User.id)):
         auth.register()
         auth.login()
@@ -107,7 +97,7 @@ def test_profile_url_survives_hostile_input(client, username):
 
 @settings(HOSTILE, max_examples=EXAMPLES["next"])
 @given(next_page=hostile_text)
-def test_login_next_parameter_survives_hostile_input(client, auth, fast_hashing, next_page):
+def test_login_next_parameter_survives_hostile_input(client, auth, next_page):
     if not db.session.scalar(sa.select(User.id)):
         auth.register()
     response = post_form(
