@@ -84,3 +84,11 @@ def database_url(request, tmp_path):
         pytest.skip(missing[0])
     with scratch_database(servers[request.param]) as url:
         yield url
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
