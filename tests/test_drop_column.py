@@ -1,0 +1,69 @@
+"""The dummy downgrade: SQLite's own DROP COLUMN where that is safe, batch mode's copy where it is not."""
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+from tests.conftest import app_for
+from tests.test_engines import statements_run
+from tests.test_migrations import MIGRATIONS, snapshot
+
+
+@pytest.fixture
+def at_dummy(tmp_path):
+    """An SQLite database at the add-dummy revision, with users whose dummy holds a value."""
+    app = app_for(f"sqlite:///{tmp_path / 'dummy.sqlite'}")
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="60e4d26fe43c")
+        with db.engine.begin() as connection:
+            for n in range(5):
+                connection.execute(
+                    sa.text("INSERT INTO \"user\" (username, email, dummy) VALUES (:name, :name || '@x.org', :name)"),
+                    {"name": f"user{n}"},
+                )
+                connection.execute(sa.text("INSERT INTO post (body, user_id) VALUES ('hello', :id)"), {"id": n + 1})
+        yield app
+        db.engine.dispose()
+
+
+def drop_dummy():
+    """Run the downgrade and return (statements it ran, whether the rows outside dummy are intact)."""
+    before = snapshot()
+    with statements_run() as seen:
+        downgrade(directory=MIGRATIONS, revision="fb762c06d798")
+    after = snapshot()
+    del before["user"]["dummy"]
+    return seen, after == before
+
+
+@pytest.mark.skipif(sqlite3.sqlite_version_info < (3, 35, 5), reason="needs SQLite 3.35.5 or newer to drop in place")
+def test_dummy_is_dropped_in_place_on_current_sqlite(at_dummy):
+    seen, intact = drop_dummy()
+    assert "ALTER TABLE user DROP COLUMN dummy" in seen
+    assert not any("_alembic_tmp_" in statement for statement in seen)
+    assert intact
+
+
+def test_older_sqlite_gets_the_batch_copy(at_dummy, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 35, 4))
+    seen, intact = drop_dummy()
+    assert not any(statement.startswith("ALTER TABLE user DROP COLUMN") for statement in seen)
+    assert any(statement.startswith("CREATE TABLE _alembic_tmp_user") for statement in seen)
+    assert intact
+
+
+def test_a_column_sqlite_refuses_to_drop_gets_the_batch_copy(at_dummy):
+    with db.engine.begin() as connection:
+        with Operations(MigrationContext.configure(connection)).batch_alter_table("user") as batch_op:
+            batch_op.create_unique_constraint("uq_user_dummy", ["dummy"])
+    seen, intact = drop_dummy()
+    # SQLite's attempt ("cannot drop UNIQUE column") was undone by its savepoint; batch mode did the work.
+    assert "ROLLBACK TO SAVEPOINT sa_savepoint_1" in seen
+    assert any(statement.startswith("CREATE TABLE _alembic_tmp_user") for statement in seen)
+    assert "dummy" not in {c["name"] for c in sa.inspect(db.engine).get_columns("user")}
+    assert intact
