@@ -58,9 +58,14 @@ def test_older_sqlite_gets_the_batch_copy(at_dummy, monkeypatch):
 
 
 def test_a_column_sqlite_refuses_to_drop_gets_the_batch_copy(at_dummy):
-    with db.engine.begin() as connection:
-        with Operations(MigrationContext.configure(connection)).batch_alter_table("user") as batch_op:
-            batch_op.create_unique_constraint("uq_user_dummy", ["dummy"])
+    # An engine without the app's foreign-key enforcement, as migrations have (see migrations/env.py).
+    engine = sa.create_engine(db.engine.url)
+    with (
+        engine.begin() as connection,
+        Operations(MigrationContext.configure(connection)).batch_alter_table("user") as batch_op,
+    ):
+        batch_op.create_unique_constraint("uq_user_dummy", ["dummy"])
+    engine.dispose()
     seen, intact = drop_dummy()
     # SQLite's attempt ("cannot drop UNIQUE column") was undone by its savepoint; batch mode did the work.
     assert "ROLLBACK TO SAVEPOINT sa_savepoint_1" in seen
