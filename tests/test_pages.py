@@ -1,0 +1,82 @@
+"""Pages do not grow with the table: a fixed number of statements, and indexes behind them."""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Post, User
+
+
+def add_rows(users, posts_per_user):
+    """Insert users and their posts in bulk."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    db.session.execute(
+        sa.insert(User), [{"username": f"u{n}", "email": f"u{n}@example.com"} for n in range(1, users + 1)]
+    )
+    db.session.execute(
+        sa.insert(Post),
+        [
+            {"body": f"post {n}", "user_id": n % users + 1, "timestamp": start + timedelta(seconds=n)}
+            for n in range(users * posts_per_user)
+        ],
+    )
+    db.session.commit()
+
+
+@contextmanager
+def queries():
+    """Collect (statement, parameters) of every query the block sends to the app's database."""
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("path", ["/", "/user/u1", "/?page=2", "/user/u1?page=2"])
+def test_a_page_issues_the_same_few_statements_whatever_the_table_size(client, path):
+    add_rows(users=10, posts_per_user=10)
+    with queries() as small:
+        assert client.get(path).status_code == 200
+    db.session.execute(
+        sa.insert(Post), [{"body": "more", "user_id": 1 + n % 10} for n in range(500)]
+    )
+    db.session.commit()
+    with queries() as large:
+        assert client.get(path).status_code == 200
+    assert len(small) == len(large) <= 3
+
+
+def query_plans(path, client):
+    """Ask SQLite how it runs each statement behind a page, keyed by 'page' (the LIMIT query) or 'other'."""
+    with queries() as seen:
+        client.get(path)
+    plans = {"page": [], "other": []}
+    with db.engine.connect() as connection:
+        for statement, parameters in seen:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans["page" if "LIMIT" in statement else "other"].append(" / ".join(row[3] for row in plan))
+    return plans
+
+
+def test_timeline_reads_posts_in_timestamp_order_from_its_index(client):
+    add_rows(users=5, posts_per_user=20)
+    [page_plan] = query_plans("/", client)["page"]
+    assert "SCAN post USING INDEX ix_post_timestamp" in page_plan, page_plan
+
+
+def test_profile_finds_a_users_posts_through_the_user_id_index(client):
+    add_rows(users=5, posts_per_user=20)
+    plans = query_plans("/user/u2", client)
+    [page_plan] = plans["page"]
+    assert "SEARCH post USING INDEX ix_post_user_id (user_id=?)" in page_plan, page_plan
+    assert any("SEARCH user USING INDEX ix_user_username (username=?)" in plan for plan in plans["other"]), plans
+    assert not any("SCAN post" in plan for plan in plans["page"] + plans["other"]), plans
