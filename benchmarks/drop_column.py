@@ -51,10 +51,11 @@ def build_template(path, users):
     app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
+    password_hash = "pbkdf2:sha256:1000000$salt$" + "0" * 64  # As long as a real one.
     with sqlite3.connect(path) as connection:
         connection.executemany(
             'INSERT INTO "user" (id, username, email, password_hash, dummy) VALUES (?, ?, ?, ?, ?)',
-            ((n, f"user{n}", f"user{n}@example.com", "pbkdf2:sha256:1000000$salt$" + "0" * 64, "x") for n in range(1, users + 1)),
+            ((n, f"user{n}", f"user{n}@example.com", password_hash, "x") for n in range(1, users + 1)),
         )
         connection.executemany(
             "INSERT INTO post (id, body, timestamp, user_id) VALUES (?, ?, '2024-01-01 00:00:00', ?)",
@@ -178,10 +179,12 @@ def plot(users_list, runs, path):
             parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colors[method]}"/>')
             parts.append(f'<text x="{float(x) + 4}" y="{float(y) - 4}">{v * 1000:.0f} ms</text>')
     for i, (method, label) in enumerate(METHODS.items()):
-        parts.append(f'<text x="{margin}" y="{height - 30 + i * 0 - 14 * (2 - i)}" fill="{colors[method]}">'
-                     f"({method}) {label}</text>")
+        parts.append(
+            f'<text x="{margin}" y="{height - 30 + i * 0 - 14 * (2 - i)}" fill="{colors[method]}">'
+            f"({method}) {label}</text>"
+        )
     for users in users_list:
-        x, _ = point(users, 10 ** y0).split(",")
+        x, _ = point(users, 10**y0).split(",")
         parts.append(f'<text x="{x}" y="{height - 6}" text-anchor="middle">{users:,} users</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n")

@@ -46,9 +46,7 @@ def test_a_page_issues_the_same_few_statements_whatever_the_table_size(client, p
     add_rows(users=10, posts_per_user=10)
     with queries() as small:
         assert client.get(path).status_code == 200
-    db.session.execute(
-        sa.insert(Post), [{"body": "more", "user_id": 1 + n % 10} for n in range(500)]
-    )
+    db.session.execute(sa.insert(Post), [{"body": "more", "user_id": 1 + n % 10} for n in range(500)])
     db.session.commit()
     with queries() as large:
         assert client.get(path).status_code == 200
