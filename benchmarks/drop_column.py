@@ -194,6 +194,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000, 200_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for drop_column.md and .svg")
     parser.add_argument("--measure", nargs=2, metavar=("METHOD", "DATABASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -214,9 +215,9 @@ def main():
             print(f"{users:,} users done", file=sys.stderr)
             template.unlink()
     table = summarize(args.users, runs)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "drop_column.md").write_text(table)
-    plot(args.users, runs, RESULTS / "drop_column.svg")
+    args.results.mkdir(exist_ok=True)
+    (args.results / "drop_column.md").write_text(table)
+    plot(args.users, runs, args.results / "drop_column.svg")
     print(table)
 
 
