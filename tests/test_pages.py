@@ -54,7 +54,7 @@ def test_a_page_issues_the_same_few_statements_whatever_the_table_size(client, p
 
 
 def query_plans(path, client):
-    """Ask SQLite how it runs each statement behind a page, keyed by 'page' (the LIMIT query) or 'other'."""
+    """Ask SQLite how it runs each statement behind a page, keyed by 'page' (LIMIT queries) or 'other'."""
     with queries() as seen:
         client.get(path)
     plans = {"page": [], "other": []}
@@ -67,14 +67,13 @@ def query_plans(path, client):
 
 def test_timeline_reads_posts_in_timestamp_order_from_its_index(client):
     add_rows(users=5, posts_per_user=20)
-    [page_plan] = query_plans("/", client)["page"]
-    assert "SCAN post USING INDEX ix_post_timestamp" in page_plan, page_plan
+    page_plans = query_plans("/", client)["page"]
+    assert page_plans and all("SCAN post USING INDEX ix_post_timestamp" in plan for plan in page_plans), page_plans
 
 
 def test_profile_finds_a_users_posts_through_the_user_id_index(client):
     add_rows(users=5, posts_per_user=20)
     plans = query_plans("/user/u2", client)
-    [page_plan] = plans["page"]
-    assert "SEARCH post USING INDEX ix_post_user_id (user_id=?)" in page_plan, page_plan
+    assert plans["page"] and all("SEARCH post USING INDEX ix_post_user_id (user_id=?)" in p for p in plans["page"])
     assert any("SEARCH user USING INDEX ix_user_username (username=?)" in plan for plan in plans["other"]), plans
     assert not any("SCAN post" in plan for plan in plans["page"] + plans["other"]), plans
