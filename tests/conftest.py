@@ -1,8 +1,11 @@
-"""Fixtures shared by the tests: an app, its client and CLI runner, and a logged-in helper."""
+"""Fixtures and helpers shared by the tests: an app, its client and CLI runner, a logged-in helper, and more."""
 
 import re
+import socket
+from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
@@ -15,6 +18,35 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def app_for(database_url):
     """Build a test app that uses the given database."""
     return create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+
+
+def free_port():
+    """Find a TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def current_revision():
+    """Read the revision the app's database reports."""
+    with db.engine.connect() as connection:
+        return connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
+
+
+@contextmanager
+def statements_run():
+    """Collect the statements that change the database while the block runs, on any engine."""
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
+            seen.append(" ".join(statement.split()))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
-from tests.test_engines import statements_run
+from tests.conftest import app_for, statements_run
 from tests.test_migrations import MIGRATIONS, snapshot
 
 

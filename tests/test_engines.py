@@ -1,16 +1,14 @@
 """How the same history behaves on SQLite, PostgreSQL and MariaDB."""
 
 import shutil
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
+from tests.conftest import app_for, current_revision, statements_run
 from tests.servers import find_servers
-from tests.test_exhibits import current_revision
 from tests.test_migrations import MIGRATIONS
 
 # A revision whose first step works and whose second cannot, on every engine.
@@ -36,22 +34,6 @@ def engine_app(database_url):
     with app.app_context():
         yield app
         db.engine.dispose()
-
-
-@contextmanager
-def statements_run():
-    """Collect the statements that change the database while the block runs, on any engine."""
-    seen = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
-            seen.append(" ".join(statement.split()))
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
 
 
 def test_batch_step_copies_the_table_only_on_sqlite(engine_app):

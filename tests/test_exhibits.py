@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, stamp, upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
+from tests.conftest import app_for, current_revision
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED, NAIVE, FIXED = (str(ROOT / path) for path in ("migrations", "exhibits/naive", "exhibits/fixed"))
@@ -29,11 +29,6 @@ def seeded_at_dummy(tmp_path):
 
 def user_columns():
     return [column["name"] for column in sa.inspect(db.engine).get_columns("user")]
-
-
-def current_revision():
-    with db.engine.connect() as connection:
-        return connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
 
 
 def rows():

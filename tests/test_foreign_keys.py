@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
-from tests.test_exhibits import current_revision
+from tests.conftest import app_for, current_revision
 from tests.test_migrations import MIGRATIONS
 
 HEAD = "e2a9d4f6b813"

@@ -13,8 +13,8 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from tests.conftest import free_port
 from tests.servers import find_servers, scratch_database
-from tests.test_readme import free_port
 from tests.tutorial import project_root
 
 ROOT = project_root()

@@ -2,13 +2,13 @@
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
+from tests.conftest import free_port
 from tests.tutorial import copy_project, project_root
 
 ROOT = project_root()
@@ -18,12 +18,6 @@ def quick_start_commands():
     """Return the lines of the README's first code block."""
     readme = (ROOT / "README.md").read_text()
     return readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_readme_opens_with_a_quick_start_of_two_commands():
