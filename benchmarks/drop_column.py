@@ -64,7 +64,7 @@ def build_template(path, users):
     connection.close()
 
 
-def measure(method, database):
+def measure(method, url):
     """Drop the column one way, in this process, and return seconds and peak memory growth in KiB."""
     if method == "a":
         sys.path.insert(0, str(ROOT))
@@ -73,14 +73,13 @@ def measure(method, database):
         from app import create_app
         from config import Config
 
-        app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}))
-        context = app.app_context()
-        context.push()
+        app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
+        app.app_context().push()
 
         def run():
             downgrade(directory=str(ROOT / "migrations"), revision="fb762c06d798")
-    else:
-        connection = sqlite3.connect(database, isolation_level=None)
+    elif url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
 
         def run():
             connection.execute("BEGIN IMMEDIATE")
@@ -90,6 +89,14 @@ def measure(method, database):
                 for statement in filter(str.strip, COPY_AND_MOVE.split(";")):
                     connection.execute(statement)
             connection.execute("COMMIT")
+    else:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url)
+
+        def run():
+            with engine.begin() as connection:
+                connection.exec_driver_sql('ALTER TABLE "user" DROP COLUMN dummy')
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
@@ -99,19 +106,20 @@ def measure(method, database):
     return {"seconds": seconds, "rss_growth_kib": growth}
 
 
+def measure_in_fresh_process(method, url):
+    """Run measure() in a new Python process and return its result."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", method, url], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def run_in_fresh_process(method, template, scratch):
     """Copy the template and measure one method on the copy in a new Python process."""
     database = Path(scratch) / f"run-{method}.sqlite"
     shutil.copy(template, database)
     size_before = database.stat().st_size
-    output = subprocess.run(
-        [sys.executable, __file__, "--measure", method, str(database)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}"},
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = measure_in_fresh_process(method, f"sqlite:///{database}")
     result["size_before"], result["size_after"] = size_before, database.stat().st_size
     with sqlite3.connect(database) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(user)")]
@@ -190,6 +198,63 @@ def plot(users_list, runs, path):
     path.write_text("\n".join(parts) + "\n")
 
 
+def postgres_table(server_url, users_list, repeat):
+    """Time (a) and (b) on PostgreSQL, each run on a fresh copy of a template database."""
+    import sqlalchemy as sa
+
+    sys.path.insert(0, str(ROOT))
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from config import Config, database_url_from
+
+    server = sa.make_url(database_url_from(server_url))
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    lines = [
+        "",
+        f"PostgreSQL ({server.host}); posts = 2 x users; medians of {repeat} runs.",
+        "",
+        "| users | (a) shipped downgrade | (b) native DROP COLUMN | a/b |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for users in users_list:
+        template = f"bench_template_{users}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {template}")
+            connection.exec_driver_sql(f"CREATE DATABASE {template}")
+        url = server.set(database=template).render_as_string(hide_password=False)
+        app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
+            engine = app.extensions["sqlalchemy"].engine
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    'INSERT INTO "user" (username, email, password_hash, dummy) '
+                    f"SELECT 'user' || g, 'user' || g || '@example.com', 'hash', 'x' FROM generate_series(1, {users}) g"
+                )
+                connection.exec_driver_sql(
+                    "INSERT INTO post (body, timestamp, user_id) SELECT 'post ' || g, now(), "
+                    f"mod(g, {users}) + 1 FROM generate_series(1, {2 * users}) g"
+                )
+            engine.dispose()
+        times = {"a": [], "b": []}
+        for repetition in range(repeat):
+            for method in "ab" if repetition % 2 == 0 else "ba":
+                run = f"bench_run_{users}"
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f"CREATE DATABASE {run} TEMPLATE {template}")
+                result = measure_in_fresh_process(method, server.set(database=run).render_as_string(False))
+                times[method].append(result["seconds"] * 1000)
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f"DROP DATABASE {run}")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE {template}")
+        a, b = statistics.median(times["a"]), statistics.median(times["b"])
+        lines.append(f"| {users:,} | {a:.0f} ms | {b:.0f} ms | {a / b:.2f} |")
+    admin.dispose()
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000, 200_000, 1_000_000])
@@ -215,6 +280,10 @@ def main():
             print(f"{users:,} users done", file=sys.stderr)
             template.unlink()
     table = summarize(args.users, runs)
+    if os.environ.get("TEST_POSTGRES_URL"):
+        table += postgres_table(os.environ["TEST_POSTGRES_URL"], args.users, args.repeat)
+    else:
+        table += "\nPostgreSQL: not measured (set TEST_POSTGRES_URL to a server to include it).\n"
     args.results.mkdir(exist_ok=True)
     (args.results / "drop_column.md").write_text(table)
     plot(args.users, runs, args.results / "drop_column.svg")
