@@ -11,6 +11,7 @@ def create_app(config_class=Config):
     """Build an app with the given settings (a class, or its import path) and everything bound to it."""
     app = Flask(__name__)
     app.config.from_object(config_class)
+    # Secure cookies mean a public site (ProductionConfig), and a public site needs a real key.
     if app.config.get("SESSION_COOKIE_SECURE") and not is_real_secret(app.config["SECRET_KEY"]):
         raise RuntimeError(
             "SECRET_KEY must be set to a long random value in production. Make one with: "
