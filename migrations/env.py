@@ -1,6 +1,7 @@
 """How Alembic connects to the app's database; Flask-Migrate runs this for every `flask db` command."""
 
 import logging
+import sqlite3
 from logging.config import fileConfig
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ def sqlite_migration_engine(url):
         # or, under ON DELETE CASCADE, silently empty `post`. SQLite ignores this pragma inside a
         # transaction, so it is set here, before BEGIN; check_foreign_keys() looks afterwards.
         dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        watch_tables(dbapi_connection, connection_record.info)
 
     @sa.event.listens_for(engine, "begin")
     def begin_for_real(connection):
@@ -47,9 +49,47 @@ def sqlite_migration_engine(url):
     return engine
 
 
+# What SQLite's authorizer calls a statement that writes rows to a table, or drops it.
+ROW_WRITES = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_DROP_TABLE}
+
+
+def watch_tables(dbapi_connection, tally):
+    """Start a fresh tally of the tables that statements write rows to, drop, or alter.
+
+    SQLite asks the authorizer about each statement as it compiles it. Setting the authorizer
+    also makes SQLite recompile the statements the driver has cached, so none goes unseen.
+    """
+    written = tally["tables_written"] = set()
+    altered = tally["tables_altered"] = set()
+
+    def authorize(action, arg1, arg2, database, trigger):
+        if action in ROW_WRITES and not arg1.startswith("sqlite_"):
+            written.add(arg1)
+        elif action == sqlite3.SQLITE_ALTER_TABLE:
+            altered.add(arg2)
+        return sqlite3.SQLITE_OK
+
+    dbapi_connection.set_authorizer(authorize)
+
+
 def check_foreign_keys(ctx, step, heads, run_args):
     """Refuse to commit a revision that left rows pointing at rows that do not exist."""
-    violations = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    connection = ctx.connection
+    written = connection.info["tables_written"] - {ctx.version_table}
+    altered = connection.info["tables_altered"]
+    # The next revision starts with a tally of its own.
+    watch_tables(connection.connection.dbapi_connection, connection.info)
+    if written:
+        # Rows were written or a table was dropped, so a key anywhere may now point nowhere.
+        violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    else:
+        # ALTER TABLE rewrites no other table, and SQLite refuses to drop a column that a key
+        # needs; only a column added with REFERENCES and a DEFAULT can dangle, in the table
+        # itself. Checking that table alone keeps an in-place DROP COLUMN as fast as SQLite's.
+        # (A table renamed since is gone by its old name; renaming breaks no key.)
+        tables = [table for table in altered if sa.inspect(connection).has_table(table)]
+        check = "SELECT * FROM pragma_foreign_key_check(?)"
+        violations = [row for table in tables for row in connection.exec_driver_sql(check, (table,))]
     if violations:
         rows = ", ".join(f"{table} row {rowid} (no such {parent})" for table, rowid, parent, _ in violations[:10])
         # Raising here, inside the revision's transaction, rolls the whole revision back.

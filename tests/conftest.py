@@ -34,12 +34,15 @@ def current_revision():
 
 
 @contextmanager
-def statements_run():
-    """Collect the statements that change the database while the block runs, on any engine."""
+def statements_run(lookups=False):
+    """Collect the statements that change the database while the block runs, on any engine.
+
+    With `lookups`, statements that only read (SELECT, PRAGMA and the like) are collected too.
+    """
     seen = []
 
     def record(connection, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
+        if lookups or not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
             seen.append(" ".join(statement.split()))
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)

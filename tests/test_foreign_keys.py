@@ -36,7 +36,16 @@ def upgrade():
     with op.batch_alter_table("user", recreate="always"):
         pass
 """
-ORPHAN_POST = """
+# Statements that break foreign keys, each in its own way, for a revision to run.
+BREAKERS = {
+    "insert-an-orphan": "INSERT INTO post (id, body, user_id) VALUES (9999, 'orphan', 424242)",
+    "delete-a-parent": "DELETE FROM user WHERE id IN (SELECT user_id FROM post)",
+    "drop-the-parent-table": "DROP TABLE user",
+    "add-a-column-whose-default-points-nowhere": (
+        "ALTER TABLE post ADD COLUMN editor_id INTEGER REFERENCES user (id) DEFAULT 424242"
+    ),
+}
+BREAKING_REVISION = """
 from alembic import op
 
 revision = "f0000000aa01"
@@ -44,7 +53,19 @@ down_revision = "e2a9d4f6b813"
 
 
 def upgrade():
-    op.execute("INSERT INTO post (id, body, user_id) VALUES (9999, 'orphan', 424242)")
+    op.execute({statement!r})
+"""
+# The same statement twice, the second time with a user that does not exist. SQLite reuses
+# the statement it compiled for the first revision when the second one runs it.
+ADD_POST = """
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down_revision}"
+
+
+def upgrade():
+    op.get_bind().exec_driver_sql("INSERT INTO post (body, user_id) VALUES (?, ?)", ("hello", {user_id}))
 """
 
 
@@ -61,8 +82,8 @@ def seeded(tmp_path):
         db.engine.dispose()
 
 
-def add_revision(directory, source):
-    (directory / "versions" / "f0000000aa01_test_revision.py").write_text(source)
+def add_revision(directory, source, revision="f0000000aa01"):
+    (directory / "versions" / f"{revision}_test_revision.py").write_text(source)
 
 
 def post_count():
@@ -89,11 +110,28 @@ def test_rebuilding_user_keeps_every_post(seeded, revision):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys):
+@pytest.mark.parametrize("breaker", BREAKERS.values(), ids=BREAKERS.keys())
+def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys, breaker):
     app, directory = seeded
-    add_revision(directory, ORPHAN_POST)
+    add_revision(directory, BREAKING_REVISION.format(statement=breaker))
     with pytest.raises(SystemExit):
         upgrade(directory=str(directory))
-    assert "Rolled back f0000000aa01: it breaks foreign keys: post row 9999 (no such user)" in capsys.readouterr().err
+    assert "Rolled back f0000000aa01: it breaks foreign keys: post row " in capsys.readouterr().err
     assert current_revision() == HEAD
     assert post_count() == 20
+    assert "editor_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("post")}
+
+
+def test_a_statement_run_again_by_a_later_revision_is_checked_again(seeded, capsys):
+    app, directory = seeded
+    add_revision(directory, ADD_POST.format(revision="f0000000aa01", down_revision=HEAD, user_id=1))
+    add_revision(
+        directory,
+        ADD_POST.format(revision="f0000000aa02", down_revision="f0000000aa01", user_id=424242),
+        revision="f0000000aa02",
+    )
+    with pytest.raises(SystemExit):
+        upgrade(directory=str(directory))
+    assert "Rolled back f0000000aa02: it breaks foreign keys: post row 22 (no such user)" in capsys.readouterr().err
+    assert current_revision() == "f0000000aa01"
+    assert post_count() == 21
