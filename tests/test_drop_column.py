@@ -9,7 +9,7 @@ from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.conftest import app_for, statements_run
+from tests.conftest import app_for, current_revision, statements_run
 from tests.test_migrations import MIGRATIONS, snapshot
 
 
@@ -75,18 +75,65 @@ def test_older_sqlite_gets_the_batch_copy(at_dummy, monkeypatch):
     assert intact
 
 
-def test_a_column_sqlite_refuses_to_drop_gets_the_batch_copy(at_dummy):
+def unique_constraint(op):
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.create_unique_constraint("uq_user_dummy", ["dummy"])
+
+
+def foreign_key(op):
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.create_foreign_key("fk_user_dummy_user", "user", ["dummy"], ["username"])
+
+
+def trigger(op):
+    op.execute(
+        "CREATE TRIGGER dummy_in_lower_case AFTER UPDATE OF dummy ON user "
+        "BEGIN UPDATE user SET dummy = lower(NEW.dummy) WHERE id = NEW.id; END"
+    )
+
+
+def index(op):
+    op.create_index("ix_user_dummy", "user", ["dummy"])
+
+
+def view(op):
+    op.execute("CREATE VIEW user_dummies AS SELECT id, dummy FROM user")
+
+
+def give_dummy_a_dependent(make):
+    """Add something that depends on user.dummy, outside any revision."""
     # An engine without the app's foreign-key enforcement, as migrations have (see migrations/env.py).
     engine = sa.create_engine(db.engine.url)
-    with (
-        engine.begin() as connection,
-        Operations(MigrationContext.configure(connection)).batch_alter_table("user") as batch_op,
-    ):
-        batch_op.create_unique_constraint("uq_user_dummy", ["dummy"])
+    with engine.begin() as connection:
+        make(Operations(MigrationContext.configure(connection)))
     engine.dispose()
+
+
+def user_columns():
+    return {column["name"] for column in sa.inspect(db.engine).get_columns("user")}
+
+
+@pytest.mark.parametrize("dependent", [unique_constraint, foreign_key, trigger], ids=lambda make: make.__name__)
+def test_a_column_sqlite_refuses_to_drop_gets_the_batch_copy(at_dummy, dependent):
+    give_dummy_a_dependent(dependent)
     seen, intact = drop_dummy()
-    # SQLite's attempt ("cannot drop UNIQUE column") was undone by its savepoint; batch mode did the work.
+    # SQLite refused ("cannot drop UNIQUE column", "error in trigger ..."), the savepoint undid
+    # the attempt, and batch mode's copy, which leaves the dependent behind, did the work.
     assert "ROLLBACK TO SAVEPOINT sa_savepoint_1" in seen
     assert any(statement.startswith("CREATE TABLE _alembic_tmp_user") for statement in seen)
-    assert "dummy" not in {c["name"] for c in sa.inspect(db.engine).get_columns("user")}
+    assert "dummy" not in user_columns()
     assert intact
+
+
+@pytest.mark.parametrize("dependent", [index, view], ids=lambda make: make.__name__)
+def test_a_column_neither_way_can_drop_stops_the_downgrade_with_nothing_changed(at_dummy, dependent):
+    # Batch mode recreates the index on the missing column, or renames its copy under a view
+    # that SQLite then finds broken; either fails, and the revision's transaction takes back
+    # the copy it had begun. Drop the index or view first, in the same revision.
+    give_dummy_a_dependent(dependent)
+    before = snapshot()
+    with pytest.raises(sa.exc.OperationalError):
+        downgrade(directory=MIGRATIONS, revision="fb762c06d798")
+    assert current_revision() == "60e4d26fe43c"
+    assert snapshot() == before
+    assert not any(name.startswith("_alembic_tmp_") for name in sa.inspect(db.engine).get_table_names())
