@@ -187,10 +187,7 @@ def plot(users_list, runs, path):
             parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colors[method]}"/>')
             parts.append(f'<text x="{float(x) + 4}" y="{float(y) - 4}">{v * 1000:.0f} ms</text>')
     for i, (method, label) in enumerate(METHODS.items()):
-        parts.append(
-            f'<text x="{margin}" y="{height - 30 + i * 0 - 14 * (2 - i)}" fill="{colors[method]}">'
-            f"({method}) {label}</text>"
-        )
+        parts.append(f'<text x="{margin}" y="{height - 58 + 14 * i}" fill="{colors[method]}">({method}) {label}</text>')
     for users in users_list:
         x, _ = point(users, 10**y0).split(",")
         parts.append(f'<text x="{x}" y="{height - 6}" text-anchor="middle">{users:,} users</text>')
