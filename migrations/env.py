@@ -87,7 +87,8 @@ def check_foreign_keys(ctx, step, heads, run_args):
         # needs; only a column added with REFERENCES and a DEFAULT can dangle, in the table
         # itself. Checking that table alone keeps an in-place DROP COLUMN as fast as SQLite's.
         # (A table renamed since is gone by its old name; renaming breaks no key.)
-        tables = [table for table in altered if sa.inspect(connection).has_table(table)]
+        inspector = sa.inspect(connection)
+        tables = [table for table in altered if inspector.has_table(table)]
         check = "SELECT * FROM pragma_foreign_key_check(?)"
         violations = [row for table in tables for row in connection.exec_driver_sql(check, (table,))]
     if violations:
