@@ -96,6 +96,13 @@ def test_login_refuses_a_next_page_on_another_site(client, auth, next_page):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("next_page", ["%5C", "/%5C", "user/alice"])
+def test_login_sends_home_a_next_page_that_is_not_a_path_here(client, auth, next_page):
+    auth.register()
+    response = auth.login(next_page=next_page)
+    assert response.headers["Location"] == "/"
+
+
 def test_logged_in_user_is_sent_home_from_login_and_register(client, auth):
     auth.register()
     auth.login()

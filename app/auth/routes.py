@@ -14,11 +14,11 @@ bp = Blueprint("auth", __name__)
 
 
 def is_local_path(target):
-    """Tell whether a `next` value stays on this site, so a login cannot redirect elsewhere."""
-    # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site.
-    target = target.replace("\\", "/")
+    """Tell whether a `next` value is a path on this site, so a login cannot redirect elsewhere."""
+    # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site; no path
+    # of ours has one, so a backslash anywhere sends the user home instead.
     parts = urlsplit(target)
-    return target.startswith("/") and not parts.scheme and not parts.netloc
+    return target.startswith("/") and "\\" not in target and not parts.scheme and not parts.netloc
 
 
 @bp.route("/login", methods=["GET", "POST"])
