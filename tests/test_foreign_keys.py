@@ -36,13 +36,15 @@ def upgrade():
     with op.batch_alter_table("user", recreate="always"):
         pass
 """
-# Statements that break foreign keys, each in its own way, for a revision to run.
+# Statements that break foreign keys, each in its own way, for a revision to run, and the
+# first post row the refusal names.
 BREAKERS = {
-    "insert-an-orphan": "INSERT INTO post (id, body, user_id) VALUES (9999, 'orphan', 424242)",
-    "delete-a-parent": "DELETE FROM user WHERE id IN (SELECT user_id FROM post)",
-    "drop-the-parent-table": "DROP TABLE user",
+    "insert-an-orphan": ("INSERT INTO post (id, body, user_id) VALUES (9999, 'orphan', 424242)", 9999),
+    "delete-a-parent": ("DELETE FROM user WHERE id IN (SELECT user_id FROM post)", 1),
+    "drop-the-parent-table": ("DROP TABLE user", 1),
     "add-a-column-whose-default-points-nowhere": (
-        "ALTER TABLE post ADD COLUMN editor_id INTEGER REFERENCES user (id) DEFAULT 424242"
+        "ALTER TABLE post ADD COLUMN editor_id INTEGER REFERENCES user (id) DEFAULT 424242",
+        1,
     ),
 }
 BREAKING_REVISION = """
@@ -110,13 +112,13 @@ def test_rebuilding_user_keeps_every_post(seeded, revision):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-@pytest.mark.parametrize("breaker", BREAKERS.values(), ids=BREAKERS.keys())
-def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys, breaker):
+@pytest.mark.parametrize(("statement", "row"), BREAKERS.values(), ids=BREAKERS.keys())
+def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys, statement, row):
     app, directory = seeded
-    add_revision(directory, BREAKING_REVISION.format(statement=breaker))
+    add_revision(directory, BREAKING_REVISION.format(statement=statement))
     with pytest.raises(SystemExit):
         upgrade(directory=str(directory))
-    assert "Rolled back f0000000aa01: it breaks foreign keys: post row " in capsys.readouterr().err
+    assert f"Rolled back f0000000aa01: it breaks foreign keys: post row {row} (no such user)" in capsys.readouterr().err
     assert current_revision() == HEAD
     assert post_count() == 20
     assert "editor_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("post")}
