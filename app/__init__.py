@@ -7,10 +7,12 @@ from app.extensions import csrf, db, login, migrate
 from config import DEVELOPMENT_SECRET_KEY, Config
 
 
-def create_app(config_class=Config):
-    """Build an app with the given settings (a class, or its import path) and everything bound to it."""
+def create_app(config_class=Config, overrides=None):
+    """Build an app from a settings class (or its import path), with any settings in `overrides` on top."""
     app = Flask(__name__)
     app.config.from_object(config_class)
+    # Tests and scripts change a setting or two this way, as flaskr's create_app(test_config) does.
+    app.config.from_mapping(overrides or {})
     # Secure cookies mean a public site (ProductionConfig), and a public site needs a real key.
     if app.config.get("SESSION_COOKIE_SECURE") and not is_real_secret(app.config["SECRET_KEY"]):
         raise RuntimeError(

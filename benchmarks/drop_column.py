@@ -48,7 +48,7 @@ def build_template(path, users):
     from app import create_app
     from config import Config
 
-    app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
     password_hash = "pbkdf2:sha256:1000000$salt$" + "0" * 64  # As long as a real one.
@@ -73,7 +73,7 @@ def measure(method, url):
         from app import create_app
         from config import Config
 
-        app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url})
         app.app_context().push()
 
         def run():
@@ -220,7 +220,7 @@ def postgres_table(server_url, users_list, repeat):
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {template}")
             connection.exec_driver_sql(f"CREATE DATABASE {template}")
         url = server.set(database=template).render_as_string(hide_password=False)
-        app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
             engine = app.extensions["sqlalchemy"].engine

@@ -34,7 +34,7 @@ RENDERS = 300
 
 def build(path, posts):
     """Migrate a new database and fill it with USERS users and `posts` posts."""
-    app = create_app(type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
+    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.session.execute(

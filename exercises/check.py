@@ -23,7 +23,7 @@ LASTING_COLUMNS = {"user": "id, username, email", "post": "id, body, user_id"}
 
 def app_on(database):
     """Build the app on the given SQLite file."""
-    return create_app(type("ExerciseConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}))
+    return create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
 
 
 def snapshot(tables=("user", "post"), columns=None):

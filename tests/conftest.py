@@ -17,7 +17,7 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def app_for(database_url):
     """Build a test app that uses the given database."""
-    return create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
 
 
 def free_port():

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from config import ProductionConfig
 from tests.conftest import free_port
 from tests.servers import find_servers, scratch_database
 from tests.tutorial import project_root
@@ -20,20 +21,16 @@ from tests.tutorial import project_root
 ROOT = project_root()
 
 
-def production_config(secret_key):
-    import config
-
-    return type("Production", (config.ProductionConfig,), {"SECRET_KEY": secret_key})
 
 
 @pytest.mark.parametrize("secret_key", [None, "", "dev-only-secret-change-me", "short"])
 def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set to a long random value in production"):
-        create_app(production_config(secret_key))
+        create_app(ProductionConfig, {"SECRET_KEY": secret_key})
 
 
 def test_production_cookies_are_secure_httponly_and_lax():
-    app = create_app(production_config("x" * 64))
+    app = create_app(ProductionConfig, {"SECRET_KEY": "x" * 64})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
@@ -54,7 +51,7 @@ def test_gunicorn_serves_the_app_from_postgresql(tmp_path):
         pytest.skip(missing[0])
     with scratch_database(servers["postgres"]) as url:
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "s" * 64}
-        app = create_app(type("Migrating", (production_config("s" * 64),), {"SQLALCHEMY_DATABASE_URI": url}))
+        app = create_app(ProductionConfig, {"SECRET_KEY": "s" * 64, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
             app.test_cli_runner().invoke(args=["seed", "--users", "3", "--posts", "4"])
