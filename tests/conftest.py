@@ -1,55 +1,11 @@
-"""Fixtures and helpers shared by the tests: an app, its client and CLI runner, a logged-in helper, and more."""
-
-import re
-import socket
-from contextlib import contextmanager
+"""Fixtures the tests share: an app, its client and CLI runner, an auth helper, and a database of each engine."""
 
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
 from config import TestConfig
-from tests.servers import find_servers, scratch_database
-
-CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def app_for(database_url):
-    """Build a test app that uses the given database."""
-    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
-
-
-def free_port():
-    """Find a TCP port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def current_revision():
-    """Read the revision the app's database reports."""
-    with db.engine.connect() as connection:
-        return connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-
-
-@contextmanager
-def statements_run(lookups=False):
-    """Collect the statements that change the database while the block runs, on any engine.
-
-    With `lookups`, statements that only read (SELECT, PRAGMA and the like) are collected too.
-    """
-    seen = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        if lookups or not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
-            seen.append(" ".join(statement.split()))
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+from tests.helpers import app_for, find_servers, scratch_database, submit
 
 
 @pytest.fixture
@@ -73,14 +29,6 @@ def client(app):
 def runner(app):
     """Runs the app's `flask` commands in-process."""
     return app.test_cli_runner()
-
-
-def submit(client, path, data, form_page=None, follow_redirects=False):
-    """Post a form the way a browser does: load the page it is on and send its CSRF token back."""
-    form_page = form_page or path
-    token = CSRF_TOKEN.search(client.get(form_page).get_data(as_text=True))
-    assert token, f"no CSRF token on {form_page}"
-    return client.post(path, data={"csrf_token": token.group(1), **data}, follow_redirects=follow_redirects)
 
 
 class AuthActions:
@@ -119,6 +67,15 @@ def database_url(request, tmp_path):
         pytest.skip(missing[0])
     with scratch_database(servers[request.param]) as url:
         yield url
+
+
+@pytest.fixture
+def engine_app(database_url):
+    """An app inside its app context, as Flask-Migrate needs, on an empty database of each engine."""
+    app = app_for(database_url)
+    with app.app_context():
+        yield app
+        db.engine.dispose()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

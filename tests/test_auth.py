@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import submit
+from tests.helpers import submit
 
 
 def test_register_creates_the_user_and_sends_them_to_login(client, auth):

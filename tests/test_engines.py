@@ -7,9 +7,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.conftest import app_for, current_revision, statements_run
-from tests.servers import find_servers
-from tests.test_migrations import MIGRATIONS
+from tests.helpers import HEAD, MIGRATIONS, current_revision, find_servers, statements_run
 
 # A revision whose first step works and whose second cannot, on every engine.
 HALF_FAILING_REVISION = """
@@ -17,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fa11ed000001"
-down_revision = "e2a9d4f6b813"
+down_revision = "{head}"
 
 
 def upgrade():
@@ -25,15 +23,6 @@ def upgrade():
         batch_op.add_column(sa.Column("note", sa.String(length=40)))
     op.execute("UPDATE post SET no_such_column = 1")
 """
-
-
-@pytest.fixture
-def engine_app(database_url):
-    """An app on an empty database of each engine."""
-    app = app_for(database_url)
-    with app.app_context():
-        yield app
-        db.engine.dispose()
 
 
 def test_batch_step_copies_the_table_only_on_sqlite(engine_app):
@@ -53,14 +42,14 @@ def test_batch_step_copies_the_table_only_on_sqlite(engine_app):
 def test_what_a_failed_migration_leaves_behind_on_each_engine(engine_app, tmp_path):
     directory = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, directory)
-    (directory / "versions" / "fa11ed000001_half_failing.py").write_text(HALF_FAILING_REVISION)
-    upgrade(directory=str(directory), revision="e2a9d4f6b813")
+    (directory / "versions" / "fa11ed000001_half_failing.py").write_text(HALF_FAILING_REVISION.format(head=HEAD))
+    upgrade(directory=str(directory), revision=HEAD)
 
     with pytest.raises(sa.exc.DBAPIError):
         upgrade(directory=str(directory))
 
     columns = {column["name"] for column in sa.inspect(db.engine).get_columns("user")}
-    assert current_revision() == "e2a9d4f6b813"
+    assert current_revision() == HEAD
     if db.engine.dialect.name == "mysql":
         # MariaDB commits each DDL statement on its own: the new column stayed.
         assert "note" in columns

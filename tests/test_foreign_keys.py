@@ -7,26 +7,24 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.conftest import app_for, current_revision
-from tests.test_migrations import MIGRATIONS
+from tests.helpers import HEAD, MIGRATIONS, app_for, current_revision
 
-HEAD = "e2a9d4f6b813"
-REBUILD_USER = """
+REBUILD_USER = f"""
 from alembic import op
 
 revision = "f0000000aa01"
-down_revision = "e2a9d4f6b813"
+down_revision = "{HEAD}"
 
 
 def upgrade():
     with op.batch_alter_table("user", recreate="always"):
         pass
 """
-CASCADE_THEN_REBUILD_USER = """
+CASCADE_THEN_REBUILD_USER = f"""
 from alembic import op
 
 revision = "f0000000aa01"
-down_revision = "e2a9d4f6b813"
+down_revision = "{HEAD}"
 
 
 def upgrade():
@@ -47,15 +45,15 @@ BREAKERS = {
         1,
     ),
 }
-BREAKING_REVISION = """
+BREAKING_REVISION = f"""
 from alembic import op
 
 revision = "f0000000aa01"
-down_revision = "e2a9d4f6b813"
+down_revision = "{HEAD}"
 
 
 def upgrade():
-    op.execute({statement!r})
+    op.execute({{statement!r}})
 """
 # The same statement twice, the second time with a user that does not exist. SQLite reuses
 # the statement it compiled for the first revision when the second one runs it.

@@ -11,9 +11,7 @@ import pytest
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
-from tests.test_migrations import MIGRATIONS
-from tests.tutorial import project_root
+from tests.helpers import MIGRATIONS, ROOT, app_for
 
 OLD, NEW = "7c1e5b9d0a34", "e2a9d4f6b813"  # NEW adds a CHECK constraint: SQLite copies all of `post`.
 USERS, POSTS = 50_000, 100_000
@@ -44,7 +42,7 @@ def start_upgrade(database):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=project_root(),
+        cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

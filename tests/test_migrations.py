@@ -1,59 +1,22 @@
 """The migration history: every step up and down with rows in the tables, and the head equal to the models."""
 
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.conftest import app_for
-
-MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
-SCRIPTS = ScriptDirectory(MIGRATIONS)
-# Oldest first: the order `flask db upgrade` walks.
-REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
-
-
-@contextmanager
-def app_context_on(database_url):
-    """Give an app on the database, inside an app context as Flask-Migrate needs."""
-    app = app_for(database_url)
-    with app.app_context():
-        yield app
-        db.engine.dispose()
-
-
-@pytest.fixture
-def migration_app(database_url):
-    """An app on an empty database of each engine."""
-    with app_context_on(database_url) as app:
-        yield app
+from tests.helpers import MIGRATIONS, REVISIONS, SCRIPTS, app_for, snapshot
 
 
 @pytest.fixture
 def sqlite_migration_app(tmp_path):
     """An app on an empty SQLite database, for checks of the exact SQLite schema."""
-    with app_context_on(f"sqlite:///{tmp_path / 'schema.sqlite'}") as app:
+    app = app_for(f"sqlite:///{tmp_path / 'schema.sqlite'}")
+    with app.app_context():
         yield app
-
-
-def snapshot():
-    """Read every table (but alembic_version) as {table: {column: [values in id order]}}."""
-    tables = {}
-    with db.engine.connect() as connection:
-        metadata = sa.MetaData()
-        metadata.reflect(connection)
-        for table in metadata.sorted_tables:
-            if table.name == "alembic_version":
-                continue
-            rows = connection.execute(sa.select(table).order_by(table.primary_key.columns.values()[0]))
-            rows = rows.mappings().all()
-            tables[table.name] = {column.name: [row[column.name] for row in rows] for column in table.columns}
-    return tables
+        db.engine.dispose()
 
 
 def columns_of(tables):
@@ -93,7 +56,7 @@ def test_history_has_a_single_head():
     assert len(SCRIPTS.get_heads()) == 1
 
 
-def test_stairway_up_and_down_keeps_every_row(migration_app):
+def test_stairway_up_and_down_keeps_every_row(engine_app):
     for step, revision in enumerate(REVISIONS):
         before = snapshot()
         upgrade(directory=MIGRATIONS, revision=revision)
@@ -117,17 +80,17 @@ def test_stairway_up_and_down_keeps_every_row(migration_app):
     assert table_names() == {"alembic_version"}
 
 
-def test_models_match_the_head_revision(migration_app):
+def test_models_match_the_head_revision(engine_app):
     upgrade(directory=MIGRATIONS)
-    result = migration_app.test_cli_runner().invoke(args=["db", "check"])
+    result = engine_app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
 
 
-def test_db_check_notices_a_model_the_migrations_lack(migration_app):
+def test_db_check_notices_a_model_the_migrations_lack(engine_app):
     upgrade(directory=MIGRATIONS)
     extra = sa.Table("extra", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
     try:
-        result = migration_app.test_cli_runner().invoke(args=["db", "check"])
+        result = engine_app.test_cli_runner().invoke(args=["db", "check"])
     finally:
         db.metadata.remove(extra)
     assert result.exit_code != 0
@@ -166,7 +129,7 @@ def test_head_schema_is_the_classic_user_and_post(sqlite_migration_app):
     )
 
 
-def test_database_refuses_a_post_body_over_140_characters(migration_app):
+def test_database_refuses_a_post_body_over_140_characters(engine_app):
     upgrade(directory=MIGRATIONS)
     insert = sa.text("INSERT INTO post (body) VALUES (:body)")
     with db.engine.begin() as connection:

@@ -14,13 +14,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from config import ProductionConfig
-from tests.conftest import free_port
-from tests.servers import find_servers, scratch_database
-from tests.tutorial import project_root
-
-ROOT = project_root()
-
-
+from tests.helpers import MIGRATIONS, ROOT, find_servers, free_port, scratch_database
 
 
 @pytest.mark.parametrize("secret_key", [None, "", "dev-only-secret-change-me", "short"])
@@ -53,7 +47,7 @@ def test_gunicorn_serves_the_app_from_postgresql(tmp_path):
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "s" * 64}
         app = create_app(ProductionConfig, {"SECRET_KEY": "s" * 64, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            upgrade(directory=MIGRATIONS)
             app.test_cli_runner().invoke(args=["seed", "--users", "3", "--posts", "4"])
             db.engine.dispose()
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.auth.forms import RegistrationForm
 from app.extensions import db
 from app.models import User
-from tests.conftest import app_for, submit
+from tests.helpers import app_for, submit
 
 
 @pytest.mark.parametrize("shared", ["username", "email"])

@@ -8,21 +8,27 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import free_port
-from tests.tutorial import copy_project, project_root
-
-ROOT = project_root()
+from tests.helpers import ROOT, copy_project, free_port
 
 
 def quick_start_commands():
-    """Return the lines of the README's first code block."""
+    """Return the lines of the first code block under the README's "## Quick start"."""
+    section = (ROOT / "README.md").read_text().split("\n## Quick start\n", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+
+
+def test_readme_names_the_project_then_gives_a_quick_start_of_two_commands():
     readme = (ROOT / "README.md").read_text()
-    return readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
-
-
-def test_readme_opens_with_a_quick_start_of_two_commands():
-    assert (ROOT / "README.md").read_text().startswith("# Quick start\n\n```sh\n")
+    assert readme.startswith("# Flask migrations, the reference tutorial\n")
+    assert readme.split("\n## ")[1].startswith("Quick start\n")
     assert len(quick_start_commands()) == 2
+
+
+def test_the_serve_command_installs_the_app_without_the_test_tooling():
+    serve, test = quick_start_commands()
+    assert "-r requirements.txt" in serve and "-r requirements-dev.txt" in test
+    app_only = (ROOT / "requirements.txt").read_text().lower()
+    assert not any(tool in app_only for tool in ("pytest", "hypothesis", "playwright", "ruff"))
 
 
 @pytest.mark.slow

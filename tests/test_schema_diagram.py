@@ -1,21 +1,18 @@
 """The Mermaid diagrams of the schema: drawn from a real database, and kept up to date."""
 
-from pathlib import Path
-
 from flask_migrate import upgrade
 
+from app.dbtools.schema_diagram import history_document, mermaid_er
 from app.extensions import db
-from app.schema_diagram import history_document, mermaid_er
-from tests.conftest import app_for
+from tests.helpers import MIGRATIONS, ROOT, app_for
 
-ROOT = Path(__file__).resolve().parents[1]
 REGENERATE = "DATABASE_URL=sqlite:///scratch.sqlite flask schema-diagram --write-history migrations/SCHEMA.md"
 
 
 def test_committed_schema_history_matches_the_migrations(tmp_path):
     app = app_for(f"sqlite:///{tmp_path / 'diagram.sqlite'}")
     with app.app_context():
-        document = history_document(str(ROOT / "migrations"))
+        document = history_document(MIGRATIONS)
         db.engine.dispose()
     committed = (ROOT / "migrations" / "SCHEMA.md").read_text()
     assert document == committed, f"migrations/SCHEMA.md is out of date; regenerate it with: {REGENERATE}"
@@ -24,7 +21,7 @@ def test_committed_schema_history_matches_the_migrations(tmp_path):
 def test_diagram_marks_keys_and_the_relationship(tmp_path):
     app = app_for(f"sqlite:///{tmp_path / 'diagram.sqlite'}")
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="60e4d26fe43c")
+        upgrade(directory=MIGRATIONS, revision="60e4d26fe43c")
         with db.engine.connect() as connection:
             diagram = mermaid_er(connection)
         db.engine.dispose()

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
-from app.sqlite_report import in_place_support
-from tests.conftest import app_for
+from app.dbtools.sqlite_report import in_place_support
+from tests.helpers import app_for
 
 RUNNING = sqlite3.sqlite_version_info
 
@@ -41,18 +41,35 @@ def test_support_table_follows_the_sqlite_release_notes(version, drop, not_null)
     assert support["add or drop a unique or foreign key constraint"][0] is False
 
 
-def test_naive_drop_column_fails_exactly_when_sqlite_is_older_than_3_35(ops):
-    if RUNNING >= (3, 35, 0):
+OLDER_THAN_3_35 = pytest.mark.skipif(RUNNING >= (3, 35, 0), reason="needs SQLite older than 3.35.0")
+FROM_3_35 = pytest.mark.skipif(RUNNING < (3, 35, 0), reason="needs SQLite 3.35.0 or newer")
+OLDER_THAN_3_53 = pytest.mark.skipif(RUNNING >= (3, 53, 0), reason="needs SQLite older than 3.53.0")
+FROM_3_53 = pytest.mark.skipif(RUNNING < (3, 53, 0), reason="needs SQLite 3.53.0 or newer")
+
+
+@FROM_3_35
+def test_naive_drop_column_works_from_sqlite_3_35(ops):
+    ops.drop_column("user", "dummy")
+    assert user_rows(ops) == [(1, "ada")]
+    assert in_place_support(RUNNING)["drop a column"][0] is True
+
+
+@OLDER_THAN_3_35
+def test_naive_drop_column_fails_with_the_2020_error_before_sqlite_3_35(ops):
+    with pytest.raises(sa.exc.OperationalError, match='near "DROP": syntax error'):
         ops.drop_column("user", "dummy")
-        assert user_rows(ops) == [(1, "ada")]
-    else:
-        with pytest.raises(sa.exc.OperationalError, match='near "DROP": syntax error'):
-            ops.drop_column("user", "dummy")
-    assert in_place_support(RUNNING)["drop a column"][0] is (RUNNING >= (3, 35, 0))
+    assert in_place_support(RUNNING)["drop a column"][0] is False
 
 
-def test_naive_type_change_fails_on_every_sqlite(ops):
+@OLDER_THAN_3_53
+def test_naive_type_change_fails_near_alter_before_sqlite_3_53(ops):
     with pytest.raises(sa.exc.OperationalError, match='near "ALTER": syntax error'):
+        ops.alter_column("user", "dummy", existing_type=sa.String(20), type_=sa.String(40))
+
+
+@FROM_3_53
+def test_naive_type_change_fails_near_type_from_sqlite_3_53(ops):
+    with pytest.raises(sa.exc.OperationalError, match='near "TYPE": syntax error'):
         ops.alter_column("user", "dummy", existing_type=sa.String(20), type_=sa.String(40))
 
 
@@ -61,12 +78,17 @@ def test_naive_unique_constraint_is_refused_on_every_sqlite(ops):
         ops.create_unique_constraint("uq_user_dummy", "user", ["dummy"])
 
 
-def test_naive_not_null_change_works_exactly_from_sqlite_3_53(ops):
-    if RUNNING >= (3, 53, 0):
+@FROM_3_53
+def test_naive_not_null_change_works_from_sqlite_3_53(ops):
+    ops.alter_column("user", "name", existing_type=sa.String(20), nullable=False)
+    assert in_place_support(RUNNING)["make a column NOT NULL or nullable"][0] is True
+
+
+@OLDER_THAN_3_53
+def test_naive_not_null_change_fails_before_sqlite_3_53(ops):
+    with pytest.raises(sa.exc.OperationalError, match="syntax error"):
         ops.alter_column("user", "name", existing_type=sa.String(20), nullable=False)
-    else:
-        with pytest.raises(sa.exc.OperationalError, match="syntax error"):
-            ops.alter_column("user", "name", existing_type=sa.String(20), nullable=False)
+    assert in_place_support(RUNNING)["make a column NOT NULL or nullable"][0] is False
 
 
 def test_batch_mode_makes_each_of_those_changes_and_keeps_the_row(ops):

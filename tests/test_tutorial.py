@@ -4,10 +4,9 @@ import os
 
 import pytest
 
-from tests.servers import find_servers
-from tests.tutorial import copy_project, matches, normalize, parse, project_root, run_session, sqlite_in_range
+from tests.helpers import ROOT, copy_project, find_servers
+from tests.tutorial import matches, normalize, parse, run_session, sqlite_in_range
 
-ROOT = project_root()
 # Variables a learner would not have set; the tutorial's commands set what they need themselves.
 UNSET = ("DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "VIRTUAL_ENV", "PYTHONPATH")
 

@@ -1,7 +1,6 @@
 """Reads the console blocks of a Markdown file and runs them the way a learner would."""
 
 import re
-import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
@@ -96,20 +95,6 @@ def matches(expected, actual):
     if expected[0] == "...":
         return any(matches(expected[1:], actual[start:]) for start in range(len(actual) + 1))
     return bool(actual) and expected[0] == actual[0] and matches(expected[1:], actual[1:])
-
-
-def copy_project(source, destination):
-    """Copy what git tracks (and new files it does not ignore), as a fresh clone would have it."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=source,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        if (source / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, destination / name)
 
 
 def run_session(commands, project, env, timeout):

@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
+from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from app.extensions import db
@@ -24,9 +26,9 @@ def mermaid_er(connection):
             foreign.update(dict.fromkeys(key["constrained_columns"], key["referred_table"]))
             relations.append(f'    {key["referred_table"]} ||--o{{ {table} : "{", ".join(key["constrained_columns"])}"')
         indexes = inspector.get_indexes(table)
-        unique = {index["column_names"][0] for index in indexes if index["unique"]}
-        unique |= {c["column_names"][0] for c in inspector.get_unique_constraints(table)}
-        indexed = {index["column_names"][0] for index in indexes if not index["unique"]}
+        unique = {name for index in indexes if index["unique"] for name in index["column_names"]}
+        unique |= {name for c in inspector.get_unique_constraints(table) for name in c["column_names"]}
+        indexed = {name for index in indexes if not index["unique"] for name in index["column_names"]}
         lines.append(f"    {table} {{")
         for column in inspector.get_columns(table):
             name = column["name"]
@@ -51,32 +53,31 @@ def history_document(migrations_directory):
         upgrade(directory=migrations_directory, revision=revision.revision)
         with db.engine.connect() as connection:
             diagram = mermaid_er(connection)
+            inspector = sa.inspect(connection)
             checks = [
                 f"`{table}`: `{check['sqltext']}`"
-                for table in ("user", "post")
-                for check in sa.inspect(connection).get_check_constraints(table)
+                for table in sorted(inspector.get_table_names())
+                for check in inspector.get_check_constraints(table)
             ]
         sections += ["", f"## {revision.revision}: {revision.doc}", "", "```mermaid", diagram, "```"]
         sections += ["", f"CHECK constraints: {', '.join(checks)}"] if checks else []
     return "\n".join(sections) + "\n"
 
 
-def register(app):
-    """Attach the command to the app."""
-
-    @app.cli.command("schema-diagram")
-    @click.option(
-        "--write-history",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Instead, write the schema at every revision to this file, using a scratch database.",
-    )
-    def schema_diagram(write_history):
-        """Print the current database's tables as a Mermaid ER diagram (GitHub renders these)."""
-        if write_history is None:
-            with db.engine.connect() as connection:
-                click.echo(mermaid_er(connection))
-            return
-        if sa.inspect(db.engine).get_table_names():
-            raise click.UsageError("--write-history needs an empty database: set DATABASE_URL to a new file.")
-        write_history.write_text(history_document(app.extensions["migrate"].directory))
-        click.echo(f"Wrote {write_history}")
+@click.command("schema-diagram")
+@click.option(
+    "--write-history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead, write the schema at every revision to this file, using a scratch database.",
+)
+@with_appcontext
+def schema_diagram(write_history):
+    """Print the current database's tables as a Mermaid ER diagram (GitHub renders these)."""
+    if write_history is None:
+        with db.engine.connect() as connection:
+            click.echo(mermaid_er(connection))
+        return
+    if sa.inspect(db.engine).get_table_names():
+        raise click.UsageError("--write-history needs an empty database: set DATABASE_URL to a new file.")
+    write_history.write_text(history_document(current_app.extensions["migrate"].directory))
+    click.echo(f"Wrote {write_history}")

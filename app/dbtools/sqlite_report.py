@@ -4,6 +4,7 @@ import sqlite3
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from app.extensions import db
 
@@ -46,29 +47,27 @@ def drop_leftovers(connection):
     return kept
 
 
-def register(app):
-    """Attach the command to the app."""
-
-    @app.cli.command("sqlite-report")
-    @click.option("--drop-leftovers", "drop", is_flag=True, help="Drop copies that a failed batch step left behind.")
-    def sqlite_report(drop):
-        """Show this SQLite's version, what it can change in place, and tables a failed migration left behind."""
-        click.echo(f"SQLite {sqlite3.sqlite_version} (the library Python's sqlite3 module uses)")
-        click.echo("Changes it can make in place, without batch mode:")
-        for change, (_, answer) in in_place_support(sqlite3.sqlite_version_info).items():
-            click.echo(f"  {change}: {answer}")
-        if db.engine.dialect.name != "sqlite":
-            click.echo(f"The app's database is {db.engine.dialect.name}, not SQLite: nothing to check there.")
-            return
-        with db.engine.begin() as connection:
-            if drop:
-                for name in drop_leftovers(connection):
-                    click.echo(f"Kept {name}: its original table is missing, so it may hold the only copy of the rows.")
-            leftovers = leftover_tables(connection)
-        if not leftovers:
-            click.echo("No tables left behind by a failed batch step.")
-        elif not drop:
-            click.echo(f"Left behind by a failed batch step: {', '.join(leftovers)}")
-            click.echo(
-                "Run `flask sqlite-report --drop-leftovers` to remove those whose original table still holds the rows."
-            )
+@click.command("sqlite-report")
+@click.option("--drop-leftovers", "drop", is_flag=True, help="Drop copies that a failed batch step left behind.")
+@with_appcontext
+def sqlite_report(drop):
+    """Show this SQLite's version, what it can change in place, and tables a failed migration left behind."""
+    click.echo(f"SQLite {sqlite3.sqlite_version} (the library Python's sqlite3 module uses)")
+    click.echo("Changes it can make in place, without batch mode:")
+    for change, (_, answer) in in_place_support(sqlite3.sqlite_version_info).items():
+        click.echo(f"  {change}: {answer}")
+    if db.engine.dialect.name != "sqlite":
+        click.echo(f"The app's database is {db.engine.dialect.name}, not SQLite: nothing to check there.")
+        return
+    with db.engine.begin() as connection:
+        if drop:
+            for name in drop_leftovers(connection):
+                click.echo(f"Kept {name}: its original table is missing, so it may hold the only copy of the rows.")
+        leftovers = leftover_tables(connection)
+    if not leftovers:
+        click.echo("No tables left behind by a failed batch step.")
+    elif not drop:
+        click.echo(f"Left behind by a failed batch step: {', '.join(leftovers)}")
+        click.echo(
+            "Run `flask sqlite-report --drop-leftovers` to remove those whose original table still holds the rows."
+        )

@@ -25,22 +25,22 @@ def requested_page():
 
 def paginate_posts(query):
     """Return one page of posts, newest first with their authors, and whether an older page exists."""
-    query = query.options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
     page, per_page = requested_page(), current_app.config["POSTS_PER_PAGE"]
-    # Counting every post would make each page slower as the table grows, and the page shows no
-    # total: it only needs to know whether one more post lies beyond it. db.paginate still
-    # answers 404 for a page past the last one.
-    posts = db.paginate(query, page=page, per_page=per_page, count=False)
-    older = db.session.scalars(query.offset(page * per_page).limit(1)).first() is not None
-    return posts, older
+    query = query.options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
+    # Asking for one post more than the page shows tells whether an older page exists, in the
+    # same query. Counting every post would make each page slower as the table grows.
+    posts = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    if page > 1 and not posts:
+        abort(404)
+    return {"posts": posts[:per_page], "page": page, "older": len(posts) > per_page}
 
 
 @bp.route("/")
 def index():
     """Show everyone's posts, with a form to write one when logged in."""
-    posts, older = paginate_posts(sa.select(Post))
     form = PostForm() if current_user.is_authenticated else None
-    return render_template("main/index.html", title="Home", posts=posts, older=older, form=form)
+    page = paginate_posts(sa.select(Post))
+    return render_template("main/index.html", title="Home", form=form, **page)
 
 
 @bp.route("/post", methods=["GET", "POST"])
@@ -62,5 +62,6 @@ def user(username):
     if "\x00" in username:
         abort(404)  # No username holds a NUL, and PostgreSQL cannot even be asked about one.
     author = db.first_or_404(sa.select(User).where(User.username == username))
-    posts, older = paginate_posts(author.posts.select())
-    return render_template("main/user.html", title=author.username, user=author, posts=posts, older=older)
+    return render_template(
+        "main/user.html", title=author.username, user=author, **paginate_posts(author.posts.select())
+    )

@@ -1,0 +1,158 @@
+"""Plain helpers the tests share: paths, apps on a given database, forms, recorders and database servers."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig, database_url_from
+
+ROOT = Path(__file__).resolve().parents[1]
+MIGRATIONS = str(ROOT / "migrations")
+SCRIPTS = ScriptDirectory(MIGRATIONS)
+# Oldest first: the order `flask db upgrade` walks.
+REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
+HEAD = SCRIPTS.get_current_head()
+
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def app_for(database_url):
+    """Build a test app that uses the given database."""
+    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+def current_revision():
+    """Read the revision the app's database reports."""
+    with db.engine.connect() as connection:
+        return connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
+
+
+def snapshot():
+    """Read every table (but alembic_version) as {table: {column: [values in id order]}}."""
+    tables = {}
+    with db.engine.connect() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection)
+        for table in metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            rows = connection.execute(sa.select(table).order_by(table.primary_key.columns.values()[0]))
+            rows = rows.mappings().all()
+            tables[table.name] = {column.name: [row[column.name] for row in rows] for column in table.columns}
+    return tables
+
+
+@contextmanager
+def statements_run(lookups=False, with_parameters=False):
+    """Collect the statements that change the database while the block runs, on any engine.
+
+    With `lookups`, statements that only read (SELECT, PRAGMA and the like) are collected too;
+    with `with_parameters`, each is a (statement, parameters) pair as the driver received it.
+    """
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        if lookups or not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "SHOW", "DESCRIBE")):
+            seen.append((statement, parameters) if with_parameters else " ".join(statement.split()))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+
+
+def submit(client, path, data, form_page=None, follow_redirects=False):
+    """Post a form the way a browser does: load the page it is on and send its CSRF token back."""
+    form_page = form_page or path
+    token = CSRF_TOKEN.search(client.get(form_page).get_data(as_text=True))
+    assert token, f"no CSRF token on {form_page}"
+    return client.post(path, data={"csrf_token": token.group(1), **data}, follow_redirects=follow_redirects)
+
+
+def free_port():
+    """Find a TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def copy_project(source, destination):
+    """Copy what git tracks (and new files it does not ignore), as a fresh clone would have it."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=source,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (source / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / name, destination / name)
+
+
+# Each database server: the variable that names it, and an example of its value.
+SERVERS = {
+    "postgres": ("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+    "mariadb": ("TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+
+
+def why_unavailable(name):
+    """Say why a server cannot be used, or return None when it answers."""
+    variable, example = SERVERS[name]
+    url = os.environ.get(variable)
+    if not url:
+        return f"{name} tests need {variable}, e.g. {variable}={example}"
+    engine = sa.create_engine(database_url_from(url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect():
+            return None
+    except sa.exc.OperationalError as error:
+        return f"{name} at {variable} does not answer: {error.orig}"
+    finally:
+        engine.dispose()
+
+
+def find_servers(names):
+    """Return ({name: url} of the servers that answer, [reasons for the others]); under CI=true, fail instead."""
+    found, missing = {}, []
+    for name in sorted(names):
+        reason = why_unavailable(name)
+        if reason is None:
+            found[name] = database_url_from(os.environ[SERVERS[name][0]])
+        else:
+            missing.append(reason)
+    if missing and os.environ.get("CI") == "true":
+        pytest.fail("CI must run every engine test: " + "; ".join(missing))
+    return found, missing
+
+
+@contextmanager
+def scratch_database(server_url):
+    """Create a uniquely named database on a server, yield its URL, and drop it afterwards."""
+    url = sa.make_url(server_url)
+    name = f"migrations_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    quote = admin.dialect.identifier_preparer.quote
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            # A server process that was just stopped may not have closed its connections yet.
+            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
+            connection.exec_driver_sql(f"DROP DATABASE {quote(name)}{force}")
+        admin.dispose()
