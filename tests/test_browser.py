@@ -3,19 +3,17 @@
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app.extensions import db
-from tests.conftest import app_for
-from tests.test_migrations import MIGRATIONS
+from tests.helpers import MIGRATIONS, ROOT, app_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
