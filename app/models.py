@@ -18,7 +18,10 @@ def hash_password(password):
 
 def utc_now():
     """Return the current time in UTC; a function, so every row gets its own time."""
-    return datetime.now(UTC)
+    # The column is a plain DateTime, which holds no time zone. Given an aware time,
+    # PostgreSQL would convert it to the server's zone before dropping the zone, so
+    # the app stores UTC without its zone, the same on every engine.
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

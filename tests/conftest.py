@@ -75,6 +75,7 @@ def engine_app(database_url):
     app = app_for(database_url)
     with app.app_context():
         yield app
+        db.session.remove()
         db.engine.dispose()
 
 

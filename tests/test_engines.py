@@ -1,12 +1,14 @@
 """How the same history behaves on SQLite, PostgreSQL and MariaDB."""
 
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
+from app.models import Post
 from tests.helpers import HEAD, MIGRATIONS, current_revision, find_servers, statements_run
 
 # A revision whose first step works and whose second cannot, on every engine.
@@ -72,3 +74,20 @@ def test_a_missing_server_fails_under_ci(monkeypatch):
     monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1/nothing")
     with pytest.raises(pytest.fail.Exception, match="CI must run every engine test: postgres at TEST_POSTGRES_URL"):
         find_servers({"postgres"})
+
+
+def test_post_times_are_stored_in_utc_whatever_the_servers_time_zone(engine_app):
+    if db.engine.dialect.name == "postgresql":
+        # Far from UTC, so that a shift shows. New connections take the database's setting.
+        with db.engine.connect() as connection:
+            name = connection.exec_driver_sql("SELECT current_database()").scalar()
+            connection.exec_driver_sql(f"ALTER DATABASE {name} SET timezone TO 'Pacific/Kiritimati'")
+            connection.commit()
+        db.engine.dispose()
+    upgrade(directory=MIGRATIONS)
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    db.session.add(Post(body="what time is it?"))
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(Post.timestamp))
+    assert before <= stored <= before + timedelta(minutes=1), f"stored {stored}, UTC now {before}"

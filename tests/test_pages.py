@@ -1,6 +1,6 @@
 """Pages do not grow with the table: a fixed number of statements, and indexes behind them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from tests.helpers import statements_run
 
 def add_rows(users, posts_per_user):
     """Insert users and their posts in bulk."""
-    start = datetime(2024, 1, 1, tzinfo=UTC)
+    start = datetime(2024, 1, 1)
     db.session.execute(
         sa.insert(User), [{"username": f"u{n}", "email": f"u{n}@example.com"} for n in range(1, users + 1)]
     )

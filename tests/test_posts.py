@@ -1,6 +1,6 @@
 """The timeline, profiles and writing posts."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -14,7 +14,7 @@ from tests.helpers import submit
 def add_posts(count, username="carol"):
     """Give a new user `count` posts, one minute apart, oldest first."""
     author = User(username=username, email=f"{username}@example.com")
-    start = datetime(2024, 1, 1, tzinfo=UTC)
+    start = datetime(2024, 1, 1)
     db.session.add_all(
         Post(body=f"post {n}", author=author, timestamp=start + timedelta(minutes=n)) for n in range(count)
     )

@@ -24,4 +24,4 @@ def internal_error(error):
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error):
     """Explain a missing or stale form token instead of showing a bare 400."""
-    return render_template("errors/400.html", reason=error.description), 400
+    return render_template("errors/csrf.html", reason=error.description), 400
