@@ -1,12 +1,12 @@
-"""Does rendering a page grow with the table? Timeline and profile at 1,000 and 100,000 posts.
+"""Time the timeline and a profile page at several numbers of posts, to see whether rendering grows with the table.
 
-    python benchmarks/pages.py
+    python -m benchmarks.pages --users 10000 --posts 1000 100000 --renders 300
 
-Builds SQLite databases with 10,000 users and each number of posts, renders each page many
-times through Flask's test client, and prints median times and their ratio.
-Results go to benchmarks/results/pages.md.
+Builds a SQLite database per number of posts, renders each page many times through Flask's test
+client, and prints the median times as a Markdown table (and to --output FILE if given).
 """
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -15,36 +15,30 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from app.models import Post, User
+from config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from flask_migrate import upgrade  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Post, User  # noqa: E402
-from config import Config  # noqa: E402
-
-USERS = 10_000
-SIZES = (1_000, 100_000)
 PAGES = {"timeline": "/", "timeline, page 50": "/?page=50", "profile": "/user/user42"}
-RENDERS = 300
 
 
-def build(path, posts):
-    """Migrate a new database and fill it with USERS users and `posts` posts."""
+def build(path, users, posts):
+    """Migrate a new database at `path` and fill it with `users` users and `posts` posts."""
     app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.session.execute(
-            sa.insert(User), [{"username": f"user{n}", "email": f"user{n}@example.com"} for n in range(USERS)]
+            sa.insert(User), [{"username": f"user{n}", "email": f"user{n}@example.com"} for n in range(users)]
         )
         start = datetime(2024, 1, 1, tzinfo=UTC)
         db.session.execute(
             sa.insert(Post),
             [
-                {"body": f"post {n}", "user_id": n % USERS + 1, "timestamp": start + timedelta(seconds=n)}
+                {"body": f"post {n}", "user_id": n % users + 1, "timestamp": start + timedelta(seconds=n)}
                 for n in range(posts)
             ],
         )
@@ -52,12 +46,12 @@ def build(path, posts):
     return app
 
 
-def median_render_ms(app, path):
-    """Render the page RENDERS times and return the median in milliseconds."""
+def median_render_ms(app, path, renders):
+    """Render the page `renders` times and return the median in milliseconds."""
     client = app.test_client()
     client.get(path)  # Warm the caches once, as a running server would have.
     times = []
-    for _ in range(RENDERS):
+    for _ in range(renders):
         started = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
@@ -65,28 +59,45 @@ def median_render_ms(app, path):
     return statistics.median(times)
 
 
+def table(results, users, renders):
+    """Write the Markdown table: a row per number of posts, each time followed by its ratio to the first row."""
+    first = next(iter(results.values()))
+    lines = [
+        f"{users:,} users; median of {renders} renders through the test client, in ms (ratio to the first row).",
+        "",
+        "| posts | " + " | ".join(PAGES) + " |",
+        "| ---: | " + " | ".join("---:" for _ in PAGES) + " |",
+    ]
+    for posts, times in results.items():
+        cells = [f"{times[name]:.2f} ({times[name] / first[name]:.2f}x)" for name in PAGES]
+        lines.append(f"| {posts:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
+    """Build a database per number of posts, time each page on it, and print the table."""
+    parser = argparse.ArgumentParser(description="Time the timeline and a profile page at several numbers of posts.")
+    # The profile page shows user42, so there must be at least 43 users.
+    parser.add_argument("--users", type=int, default=10_000, help="users in every database (at least 43)")
+    # Page 50 of the timeline needs 500 posts at the default 10 posts a page.
+    parser.add_argument("--posts", type=int, nargs="+", default=[1_000, 100_000], help="numbers of posts to measure")
+    parser.add_argument("--renders", type=int, default=300, help="renders per page and size")
+    parser.add_argument("--output", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for posts in SIZES:
-            app = build(Path(scratch) / f"pages-{posts}.sqlite", posts)
-            results[posts] = {name: median_render_ms(app, path) for name, path in PAGES.items()}
+        for posts in args.posts:
+            app = build(Path(scratch) / f"pages-{posts}.sqlite", args.users, posts)
+            results[posts] = {name: median_render_ms(app, path, args.renders) for name, path in PAGES.items()}
             with app.app_context():
                 db.engine.dispose()
-    small, large = SIZES
-    lines = [
-        f"{USERS:,} users; median of {RENDERS} renders through the test client.",
-        "",
-        f"| page | {small:,} posts | {large:,} posts | ratio |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    for name in PAGES:
-        ratio = results[large][name] / results[small][name]
-        lines.append(f"| {name} | {results[small][name]:.2f} ms | {results[large][name]:.2f} ms | {ratio:.2f} |")
-    table = "\n".join(lines) + "\n"
-    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
-    (ROOT / "benchmarks" / "results" / "pages.md").write_text(table)
-    print(table)
+            print(f"{posts:,} posts done", file=sys.stderr)
+
+    report = table(results, args.users, args.renders)
+    print(report, end="")
+    if args.output:
+        args.output.write_text(report)
 
 
 if __name__ == "__main__":

@@ -85,3 +85,11 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show what the tutorial test ran and left out, which a pass alone would not say."""
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        for name, value in report.user_properties:
+            if name == "tutorial":
+                terminalreporter.write_line(value)

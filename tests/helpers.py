@@ -88,6 +88,12 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def quick_start_commands():
+    """Return the lines of the first code block under the README's "## Quick start"."""
+    section = (ROOT / "README.md").read_text().split("\n## Quick start\n", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+
+
 def copy_project(source, destination):
     """Copy what git tracks (and new files it does not ignore), as a fresh clone would have it."""
     listed = subprocess.run(

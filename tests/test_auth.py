@@ -60,7 +60,8 @@ def test_login_and_logout(client, auth):
     response = auth.login()
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert "Log out" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "Welcome back, alice." in page and "Log out" in page
 
     response = auth.logout()
     assert response.headers["Location"] == "/"
@@ -123,7 +124,9 @@ def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(client):
 def test_logout_needs_a_post_with_a_csrf_token(client, auth):
     auth.register()
     auth.login()
-    assert client.get("/auth/logout").status_code == 405
+    response = client.get("/auth/logout")
+    assert response.status_code == 405
+    assert "This page cannot be opened that way" in response.get_data(as_text=True)
     assert client.post("/auth/logout").status_code == 400
     assert "Log out" in client.get("/").get_data(as_text=True)
 

@@ -67,6 +67,7 @@ def test_a_visitor_registers_posts_reads_and_logs_out(live_server, page):
     page.fill("#password", "a long passphrase")
     page.click("#submit")
     assert page.url == f"{live_server}/"
+    assert page.locator(".flash").inner_text() == "Welcome back, browser."
 
     page.fill("#post", "Written by a real browser <b>not bold</b>")
     page.click("#submit")

@@ -19,7 +19,7 @@ $ flask rows
 $ export DATABASE_URL=postgresql://postgres@localhost/blog
 ```
 
-<!-- output for sqlite >= 3.35.0 -->
+<!-- only on sqlite >= 3.35.0 -->
 ```console
 $ flask db downgrade
 ```

@@ -4,12 +4,12 @@ import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 
 PROMPT = "$ "
 FENCE = re.compile(r"^```(\w*)\s*$")
 REQUIRES = re.compile(r"^<!-- requires: ([\w, ]+) -->$")
-SQLITE_RANGE = re.compile(r"^<!-- output for sqlite ([<>=0-9., ]+) -->$")
+# A block for learners whose SQLite is in a range: it runs, and is compared, only there.
+SQLITE_RANGE = re.compile(r"^<!-- only on sqlite ([<>=0-9., ]+) -->$")
 
 # Things that differ from run to run; each becomes a placeholder before outputs are compared.
 VOLATILE = [
@@ -115,7 +115,3 @@ def run_session(commands, project, env, timeout):
     outputs = completed.stdout.split(f"\n{marker}\n")
     # printf adds a newline before the marker; a command whose output already ended in one shows a blank line.
     return [output[:-1] if output.endswith("\n") else output for output in outputs[: len(commands)]]
-
-
-def project_root():
-    return Path(__file__).resolve().parents[1]

@@ -33,6 +33,7 @@ def login():
             flash("Invalid username or password.")
             return redirect(url_for("auth.login"))
         login_user(user, remember=form.remember_me.data)
+        flash(f"Welcome back, {user.username}.")
         next_page = request.args.get("next", "")
         if not is_local_path(next_page):
             next_page = url_for("main.index")

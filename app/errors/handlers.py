@@ -14,6 +14,12 @@ def not_found(error):
     return render_template("errors/404.html"), 404
 
 
+@bp.app_errorhandler(405)
+def wrong_method(error):
+    """Say that the page cannot be opened this way, such as logging out by following a link."""
+    return render_template("errors/405.html"), 405
+
+
 @bp.app_errorhandler(500)
 def internal_error(error):
     """Apologise, after undoing whatever the failed request left in the session."""
