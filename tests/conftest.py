@@ -1,5 +1,7 @@
 """Fixtures the tests share: an app, its client and CLI runner, an auth helper, and a database of each engine."""
 
+import sqlite3
+
 import pytest
 
 from app import create_app
@@ -85,6 +87,11 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pytest_report_header():
+    """Name the SQLite the tests run on: several tests expect what that version does."""
+    return f"SQLite {sqlite3.sqlite_version} (Python's sqlite3 module)"
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,81 +1,627 @@
-"""Each exercise's self-check fails on the starting project and passes after its reference solution."""
+"""The classroom exercises' self-checks refuse the wrong answers a class really writes, and accept the right ones."""
 
+import os
 import shutil
-from pathlib import Path
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
 
 import pytest
-from flask_migrate import downgrade, stamp
+import sqlalchemy as sa
+from wtforms.validators import Length
 
+from app.auth.forms import RegistrationForm
+from app.cli import SAMPLE_PASSWORD
 from app.extensions import db
-from exercises.check import app_on, check_history, check_recovery, set_up_exercise5
+from app.models import Post, User
+from config import TestConfig
+from exercises import check
+from exercises.check import (
+    FIXED,
+    NOT_STARTED,
+    NOT_YET,
+    PASSED,
+    SHIPPED_HEAD,
+    Outcome,
+    Trouble,
+    check_adoption,
+    check_branches,
+    check_exercise,
+    check_history,
+    check_recovery,
+    database_app,
+    migrate,
+    scratch_app,
+    seed_rows,
+    set_up_exercise5,
+    set_up_exercise7,
+)
+from tests.helpers import ROOT, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*.py"))
+SOLUTIONS = ROOT / "exercises" / "solutions"
+# Which reference revisions solve which exercise; 5 and 7 are solved with commands, not files.
+SOLUTION_FILES = {
+    1: ["a1b2c3d4e501_add_user_about_me.py"],
+    2: ["a1b2c3d4e502_widen_user_username.py"],
+    3: ["a1b2c3d4e503_rename_user_about_me_to_bio.py"],
+    4: ["a1b2c3d4e504_add_user_post_count.py"],
+    6: ["a1b2c3d4e601_add_user_location.py", "a1b2c3d4e602_add_post_language.py", "a1b2c3d4e603_merge.py"],
+}
+# SQLite 3.53 moved the syntax error of a type change from "ALTER" to "TYPE".
+TYPE_CHANGE_ERROR = (
+    'near "TYPE": syntax error' if sqlite3.sqlite_version_info >= (3, 53) else 'near "ALTER": syntax error'
+)
 
 
 @pytest.fixture
 def migrations(tmp_path):
     """A student's copy of the migrations directory, as it is before the exercises."""
     directory = tmp_path / "migrations"
-    shutil.copytree(ROOT / "migrations", directory)
+    shutil.copytree(ROOT / "migrations", directory, ignore=shutil.ignore_patterns("__pycache__"))
     return directory
 
 
-def solve(migrations, up_to):
-    for solution in SOLUTIONS[:up_to]:
-        shutil.copy(solution, migrations / "versions" / solution.name)
+@pytest.fixture
+def project(migrations, tmp_path, monkeypatch):
+    """Point the command line at the scratch migrations and scratch exercise databases."""
+    monkeypatch.setattr(check, "MIGRATIONS", migrations)
+    monkeypatch.setattr(check, "EXERCISE5_DATABASE", tmp_path / "instance" / "exercise5.sqlite")
+    monkeypatch.setattr(check, "EXERCISE7_DATABASE", tmp_path / "instance" / "exercise7.sqlite")
+    monkeypatch.setattr(check, "ROOT", tmp_path)
+    # Real password hashing takes a third of a second per setup; the test settings hash quickly.
+    monkeypatch.setattr(check, "Config", TestConfig)
+    return tmp_path
+
+
+def solve(migrations, *exercises):
+    """Copy the reference revisions of these exercises into the student's migrations."""
+    for exercise in exercises:
+        for name in SOLUTION_FILES[exercise]:
+            shutil.copy(SOLUTIONS / name, migrations / "versions" / name)
+
+
+def rewrite(migrations, exercise, old, new, which=0):
+    """Change a copied reference revision into a wrong answer, failing loudly if the text is not there."""
+    path = migrations / "versions" / SOLUTION_FILES[exercise][which]
+    text = path.read_text()
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new))
+
+
+def add_revision(migrations, name, body):
+    """Write a student's revision file."""
+    (migrations / "versions" / f"{name}.py").write_text(body)
+
+
+# Exercises 1 to 4: found wherever they are, and tested alone
 
 
 @pytest.mark.parametrize("exercise", [1, 2, 3, 4])
-def test_check_fails_before_and_passes_after_the_reference_solution(migrations, exercise):
-    solve(migrations, exercise - 1)
-    assert check_history(exercise, str(migrations)) != []
+def test_each_check_is_not_started_before_and_passes_with_solutions_up_to_its_own(migrations, exercise):
+    solve(migrations, *range(1, exercise))
+    assert check_exercise(exercise, migrations) == Outcome(
+        NOT_STARTED, [f"no revision after {SHIPPED_HEAD} does exercise {exercise} yet"]
+    )
     solve(migrations, exercise)
-    assert check_history(exercise, str(migrations)) == []
+    assert check_exercise(exercise, migrations) == Outcome(PASSED)
 
 
-def test_rename_written_by_autogenerate_loses_data_and_fails_the_check(migrations):
-    solve(migrations, 2)
-    rename = 'batch_op.alter_column("about_me", new_column_name="bio", existing_type=sa.String(length=140))'
-    drop_and_add = 'batch_op.add_column(sa.Column("bio", sa.String(140)))\n        batch_op.drop_column("about_me")'
-    autogenerated = SOLUTIONS[2].read_text().replace(rename, drop_and_add)
-    (migrations / "versions" / SOLUTIONS[2].name).write_text(autogenerated)
-    assert check_history(3, str(migrations)) == ["the about_me texts did not arrive in bio: the rename lost data"]
+@pytest.mark.parametrize("done", [(1, 2, 3, 4), (1, 2, 3, 4, 6)])
+def test_later_exercises_do_not_undo_earlier_checks(migrations, done):
+    solve(migrations, *done)
+    assert [check_exercise(n, migrations).status for n in (1, 2, 3, 4)] == [PASSED] * 4
 
 
-def test_naive_type_change_fails_the_check_with_sqlites_message(migrations):
+def test_check_history_keeps_its_old_shape_for_scripts(migrations):
+    solve(migrations, 1, 2, 3)
+    assert check_history(1, migrations) == []
+    assert check_history(4, migrations) == [f"no revision after {SHIPPED_HEAD} does exercise 4 yet"]
+
+
+def test_ex1_refuses_the_wrong_type(migrations):
     solve(migrations, 1)
-    naive = SOLUTIONS[1].read_text().replace('with op.batch_alter_table("user") as batch_op:', "if True:")
-    naive = naive.replace('batch_op.alter_column("username",', 'op.alter_column("user", "username",')
-    (migrations / "versions" / SOLUTIONS[1].name).write_text(naive)
-    [problem] = check_history(2, str(migrations))
-    assert 'near "ALTER": syntax error' in problem
-
-
-def test_recovery_check_fails_on_the_broken_database_and_passes_after_stamp_and_downgrade(tmp_path):
-    database = tmp_path / "instance" / "exercise5.sqlite"
-    assert check_recovery(database) == [
-        "instance/exercise5.sqlite is missing: run `python -m exercises.check 5 --setup` first"
+    rewrite(migrations, 1, 'sa.Column("about_me", sa.String(length=140)', 'sa.Column("about_me", sa.String(length=100)')
+    assert check_history(1, migrations) == [
+        "revision a1b2c3d4e501, upgrade: user.about_me is VARCHAR(100), not VARCHAR(140)"
     ]
-    set_up_exercise5(database)
-    assert check_recovery(database) == ["the tables do not match revision 60e4d26fe43c, which the database reports"]
-
-    app = app_on(database)
-    with app.app_context():
-        stamp(directory=str(ROOT / "exhibits" / "fixed"), revision="b3c8e1d94f27")
-        downgrade(directory=str(ROOT / "exhibits" / "fixed"))
-        db.engine.dispose()
-    assert check_recovery(database) == []
 
 
-def test_the_command_tells_a_student_what_is_missing_without_a_traceback(capsys):
-    from exercises.check import main
+def test_ex1_refuses_a_downgrade_that_does_nothing(migrations):
+    solve(migrations, 1)
+    rewrite(migrations, 1, 'batch_op.drop_column("about_me")', "pass")
+    assert check_history(1, migrations) == ["revision a1b2c3d4e501, downgrade: user.about_me is still there"]
 
-    assert main(["1"]) == 1
+
+def test_ex1_refuses_a_downgrade_that_deletes_rows(migrations):
+    solve(migrations, 1)
+    rewrite(
+        migrations,
+        1,
+        'batch_op.drop_column("about_me")',
+        'batch_op.drop_column("about_me")\n    op.execute("DELETE FROM post WHERE id > 20")',
+    )
+    assert check_history(1, migrations) == ["revision a1b2c3d4e501, downgrade: post has 20 rows, it had 30"]
+
+
+def test_ex2_written_the_old_way_fails_with_sqlites_own_message(migrations):
+    solve(migrations, 1, 2)
+    rewrite(
+        migrations,
+        2,
+        'with op.batch_alter_table("user") as batch_op:\n        batch_op.alter_column("username",',
+        'op.alter_column("user", "username",',
+    )
+    [problem] = check_history(2, migrations)
+    assert problem.startswith("revision a1b2c3d4e502, upgrade failed: ")
+    assert TYPE_CHANGE_ERROR in problem
+
+
+def test_ex2_refuses_a_downgrade_that_loses_usernames(migrations):
+    solve(migrations, 1, 2)
+    narrow = 'batch_op.alter_column("username", existing_type=sa.String(length=80), type_=sa.String(length=64))'
+    recreate = 'batch_op.drop_column("username")\n        batch_op.add_column(sa.Column("username", sa.String(64)))'
+    rewrite(migrations, 2, narrow, recreate)
+    assert check_history(2, migrations) == ["revision a1b2c3d4e502, downgrade: user.username lost its texts"]
+
+
+def test_ex2_refuses_a_downgrade_that_keeps_the_wide_column(migrations):
+    solve(migrations, 1, 2)
+    rewrite(migrations, 2, "type_=sa.String(length=64)", "type_=sa.String(length=80)")
+    assert check_history(2, migrations) == [
+        "revision a1b2c3d4e502, downgrade: user.username is VARCHAR(80), not VARCHAR(64)"
+    ]
+
+
+def test_ex2_refuses_the_wrong_width(migrations):
+    solve(migrations, 1, 2)
+    rewrite(migrations, 2, "type_=sa.String(length=80)", "type_=sa.String(length=100)")
+    assert check_history(2, migrations) == [
+        "revision a1b2c3d4e502, upgrade: user.username is VARCHAR(100), not VARCHAR(80)"
+    ]
+
+
+def test_ex3_refuses_the_rename_autogenerate_writes(migrations):
+    solve(migrations, 1, 2, 3)
+    rename = 'batch_op.alter_column("about_me", new_column_name="bio", existing_type=sa.String(length=140))'
+    rewrite(
+        migrations,
+        3,
+        rename,
+        'batch_op.add_column(sa.Column("bio", sa.String(140)))\n        batch_op.drop_column("about_me")',
+    )
+    back = 'batch_op.alter_column("bio", new_column_name="about_me", existing_type=sa.String(length=140))'
+    rewrite(
+        migrations,
+        3,
+        back,
+        'batch_op.drop_column("bio")\n        batch_op.add_column(sa.Column("about_me", sa.String(140)))',
+    )
+    assert check_history(3, migrations) == [
+        "revision a1b2c3d4e503, upgrade: user.bio lost its texts",
+        "revision a1b2c3d4e503, downgrade: user.about_me lost its texts",
+    ]
+
+
+def test_ex3_refuses_a_downgrade_that_drops_bio_and_adds_an_empty_about_me(migrations):
+    solve(migrations, 1, 2, 3)
+    back = 'batch_op.alter_column("bio", new_column_name="about_me", existing_type=sa.String(length=140))'
+    rewrite(
+        migrations,
+        3,
+        back,
+        'batch_op.drop_column("bio")\n        batch_op.add_column(sa.Column("about_me", sa.String(140)))',
+    )
+    assert check_history(3, migrations) == ["revision a1b2c3d4e503, downgrade: user.about_me lost its texts"]
+
+
+def test_ex3_refuses_a_copy_that_keeps_about_me(migrations):
+    solve(migrations, 1, 2, 3)
+    rename = 'batch_op.alter_column("about_me", new_column_name="bio", existing_type=sa.String(length=140))'
+    copy = 'batch_op.add_column(sa.Column("bio", sa.String(140)))\n    op.execute(\'UPDATE "user" SET bio = about_me\')'
+    rewrite(migrations, 3, rename, copy)
+    rewrite(
+        migrations,
+        3,
+        'batch_op.alter_column("bio", new_column_name="about_me", existing_type=sa.String(length=140))',
+        'batch_op.drop_column("bio")',
+    )
+    assert check_history(3, migrations) == ["revision a1b2c3d4e503, upgrade: user.about_me is still there"]
+
+
+ONE_UPDATE = 'op.execute(\'UPDATE "user" SET post_count = (SELECT count(*) FROM post WHERE post.user_id = "user".id)\')'
+# Wrong answers to exercise 4: each gets the counts right, but from Python, one user at a time.
+LOOP_OF_UPDATES = """bind = op.get_bind()
+    for user_id in bind.scalars(sa.text('SELECT id FROM "user"')).all():
+        count = "(SELECT count(*) FROM post WHERE user_id = :id)"
+        bind.execute(sa.text(f'UPDATE "user" SET post_count = {count} WHERE id = :id'), {"id": user_id})"""
+EXECUTEMANY = """bind = op.get_bind()
+    counts = bind.execute(sa.text(
+        'SELECT "user".id, count(post.id) FROM "user" LEFT JOIN post ON post.user_id = "user".id GROUP BY "user".id'
+    )).all()
+    update = sa.text('UPDATE "user" SET post_count = :n WHERE id = :id')
+    bind.execute(update, [{"n": n, "id": user_id} for user_id, n in counts])"""
+LOOP_OF_COUNTS = """bind = op.get_bind()
+    cases = []
+    for user_id in bind.scalars(sa.text('SELECT id FROM "user"')).all():
+        n = bind.scalar(sa.text("SELECT count(*) FROM post WHERE user_id = :id"), {"id": user_id})
+        cases.append(f"WHEN {user_id} THEN {n}")
+    op.execute(f'UPDATE "user" SET post_count = CASE id {" ".join(cases)} END')"""
+
+
+@pytest.mark.parametrize(
+    ("python", "problem"),
+    [
+        (LOOP_OF_UPDATES, "user.post_count is filled by 10 UPDATE statements, one per user; use one"),
+        (EXECUTEMANY, "user.post_count is filled by executemany, one row at a time; use one UPDATE"),
+        (LOOP_OF_COUNTS, "user.post_count is counted in a Python loop over users; let one UPDATE count"),
+    ],
+)
+def test_ex4_refuses_row_by_row_work_from_python(migrations, python, problem):
+    solve(migrations, 1, 2, 3, 4)
+    rewrite(migrations, 4, ONE_UPDATE, python)
+    assert check_history(4, migrations) == [f"revision a1b2c3d4e504, upgrade: {problem}"]
+
+
+def test_ex4_refuses_wrong_counts_and_missing_counts(migrations):
+    solve(migrations, 1, 2, 3, 4)
+    rewrite(migrations, 4, ' WHERE post.user_id = "user".id', "")
+    assert check_history(4, migrations) == ["revision a1b2c3d4e504, upgrade: user.post_count changed 10 of its numbers"]
+    rewrite(migrations, 4, ONE_UPDATE.replace(' WHERE post.user_id = "user".id', ""), "")
+    assert check_history(4, migrations) == ["revision a1b2c3d4e504, upgrade: user.post_count lost its numbers"]
+
+
+def test_ex4_passes_on_its_own_after_the_shipped_head(migrations):
+    solve(migrations, 4)
+    rewrite(migrations, 4, 'down_revision = "a1b2c3d4e503"', f'down_revision = "{SHIPPED_HEAD}"')
+    assert check_exercise(4, migrations) == Outcome(PASSED)
+    assert check_exercise(1, migrations).status == NOT_STARTED
+
+
+def test_a_broken_revision_is_named_and_stops_only_the_checks_it_blocks(migrations):
+    solve(migrations, 1, 2)
+    rewrite(
+        migrations,
+        2,
+        "type_=sa.String(length=80)",
+        "type_=sa.String(length=80), nullable=False, existing_nullable=False, server_default=sa.text('nope(')",
+    )
+    assert check_exercise(1, migrations) == Outcome(PASSED)
+    outcome = check_exercise(3, migrations)
+    assert outcome.status == NOT_YET
+    [problem] = outcome.problems
+    assert problem.startswith("revision a1b2c3d4e502, upgrade failed: ")
+
+
+def test_unreadable_revisions_give_a_message_not_a_traceback(migrations):
+    add_revision(
+        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "e2a9d4f6b813"\ndef upgrade(:\n'
+    )
+    outcome = check_exercise(1, migrations)
+    assert outcome.status == NOT_YET
+    assert outcome.problems[0].startswith("the revisions in migrations/versions cannot be read: ")
+
+
+# Exercise 6: two branches, two heads
+
+
+def test_ex6_passes_after_exercises_1_to_4_and_alone(migrations):
+    solve(migrations, 1, 2, 3, 4, 6)
+    assert check_branches(migrations) == Outcome(PASSED)
+
+
+def test_ex6_passes_on_top_of_the_shipped_head(migrations):
+    solve(migrations, 6)
+    for which in (0, 1):
+        rewrite(migrations, 6, 'down_revision = "a1b2c3d4e504"', f'down_revision = "{SHIPPED_HEAD}"', which)
+    assert check_branches(migrations) == Outcome(PASSED)
+
+
+def test_ex6_is_not_started_without_the_branch_revisions(migrations):
+    solve(migrations, 1, 2, 3, 4)
+    assert check_branches(migrations).status == NOT_STARTED
+
+
+def test_ex6_refuses_two_heads(migrations):
+    solve(migrations, 1, 2, 3, 4, 6)
+    (migrations / "versions" / SOLUTION_FILES[6][2]).unlink()
+    [problem] = check_branches(migrations).problems
+    assert problem.startswith("there are 2 heads (a1b2c3d4e601, a1b2c3d4e602)")
+    assert "flask db merge heads" in problem
+
+
+def test_ex6_refuses_deleting_one_branchs_revision(migrations):
+    solve(migrations, 1, 2, 3, 4, 6)
+    (migrations / "versions" / SOLUTION_FILES[6][1]).unlink()
+    (migrations / "versions" / SOLUTION_FILES[6][2]).unlink()
+    assert check_branches(migrations) == Outcome(
+        NOT_YET, ["no revision adds post.language: keep both branches' revisions, each is someone's work"]
+    )
+
+
+def test_ex6_refuses_re_pointing_a_down_revision(migrations):
+    solve(migrations, 1, 2, 3, 4, 6)
+    (migrations / "versions" / SOLUTION_FILES[6][2]).unlink()
+    rewrite(migrations, 6, 'down_revision = "a1b2c3d4e504"', 'down_revision = "a1b2c3d4e601"', which=1)
+    [problem] = check_branches(migrations).problems
+    assert problem.startswith("revision a1b2c3d4e602 now revises a1b2c3d4e601: its down_revision was re-pointed")
+
+
+def test_ex6_refuses_a_merge_that_loses_data(migrations):
+    solve(migrations, 1, 2, 3, 4, 6)
+    rewrite(
+        migrations,
+        6,
+        "def downgrade():\n    pass",
+        'def downgrade():\n    op.execute("UPDATE post SET language = NULL")',
+        2,
+    )
+    rewrite(migrations, 6, 'revision = "a1b2c3d4e603"', 'from alembic import op\n\nrevision = "a1b2c3d4e603"', 2)
+    assert check_branches(migrations).problems == ["revision a1b2c3d4e603, downgrade: post.language lost its texts"]
+
+
+# Exercise 5: recover, not rebuild
+
+
+def recover(database):
+    """Do what 05_recover.md says: stamp the half-applied revision, then downgrade it properly."""
+    with database_app(database):
+        migrate("stamp", FIXED, "b3c8e1d94f27")
+        migrate("downgrade", FIXED, "60e4d26fe43c")
+
+
+@pytest.fixture
+def exercise5(tmp_path, migrations):
+    """The exercise 5 database, as --setup makes it."""
+    database = tmp_path / "instance" / "exercise5.sqlite"
+    set_up_exercise5(database, migrations, TestConfig)
+    return database
+
+
+def test_ex5_is_not_started_without_its_database(tmp_path):
+    assert check_recovery(tmp_path / "exercise5.sqlite").status == NOT_STARTED
+
+
+def test_ex5_refuses_the_broken_database_and_accepts_the_recovery(exercise5, migrations):
+    assert check_recovery(exercise5, migrations).problems == [
+        "the tables do not match revision 60e4d26fe43c, which the database reports "
+        "(revision 60e4d26fe43c: user.about_me is still there)"
+    ]
+    recover(exercise5)
+    assert check_recovery(exercise5, migrations) == Outcome(PASSED)
+    with database_app(exercise5):
+        migrate("upgrade", migrations, SHIPPED_HEAD)  # Going on to the shipped head afterwards is fine too.
+    assert check_recovery(exercise5, migrations) == Outcome(PASSED)
+
+
+def test_ex5_refuses_a_stamp_without_the_downgrade(exercise5, migrations):
+    with database_app(exercise5):
+        migrate("stamp", FIXED, "b3c8e1d94f27")
+    [problem] = check_recovery(exercise5, migrations).problems
+    assert "user.dummy is VARCHAR(20), not VARCHAR(40)" in problem
+
+
+def test_ex5_refuses_a_rebuilt_database(exercise5, migrations):
+    exercise5.unlink()
+    with database_app(exercise5, TestConfig) as app:
+        migrate("upgrade", migrations, SHIPPED_HEAD)
+        assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    assert check_recovery(exercise5, migrations).problems == [
+        "the users and posts are not the ones --setup made (their password salts or timestamps differ): "
+        "the database was rebuilt, or its rows were changed"
+    ]
+
+
+def test_ex5_refuses_a_copy_of_another_database(exercise5, migrations, tmp_path):
+    other = tmp_path / "other" / "exercise5.sqlite"
+    set_up_exercise5(other, migrations, TestConfig)
+    recover(other)
+    shutil.copy(other, exercise5)
+    assert "not the ones --setup made" in check_recovery(exercise5, migrations).problems[0]
+
+
+def test_ex5_refuses_lost_rows(exercise5, migrations):
+    recover(exercise5)
+    with database_app(exercise5), db.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM post WHERE id = 7")
+    assert check_recovery(exercise5, migrations).problems == ["post has 29 rows, it had 30"]
+
+
+def test_ex5_setup_ignores_a_broken_student_revision(migrations, tmp_path):
+    add_revision(migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "nowhere"\n')
+    solve(migrations, 1)
+    database = tmp_path / "exercise5.sqlite"
+    set_up_exercise5(database, migrations, TestConfig)
+    recover(database)
+    assert check_recovery(database, migrations) == Outcome(PASSED)
+
+
+# Exercise 7: adopt a database made by db.create_all()
+
+
+@pytest.fixture
+def exercise7(tmp_path):
+    """The exercise 7 database, as --setup makes it."""
+    database = tmp_path / "instance" / "exercise7.sqlite"
+    set_up_exercise7(database, TestConfig)
+    return database
+
+
+def test_ex7_refuses_an_unstamped_database_and_accepts_stamp_head(exercise7, migrations):
+    assert check_adoption(exercise7, migrations).problems == [
+        "it has no alembic_version table: once its tables match, run `flask db stamp head`"
+    ]
+    with database_app(exercise7):
+        migrate("stamp", migrations, "head")
+    assert check_adoption(exercise7, migrations) == Outcome(PASSED)
+
+
+def test_ex7_setup_rows_are_rows_the_app_can_read(exercise7):
+    with database_app(exercise7):
+        posts = db.session.scalars(sa.select(Post).order_by(Post.id)).all()
+        assert len(posts) == 30
+        assert all(isinstance(post.timestamp, datetime) for post in posts)
+        assert db.session.get(User, 1).check_password(SAMPLE_PASSWORD)
+        db.session.remove()
+
+
+def test_ex7_upgrade_fails_because_the_tables_exist(exercise7, migrations):
+    with database_app(exercise7), pytest.raises(Trouble, match="table user already exists"):
+        migrate("upgrade", migrations, "head")
+
+
+def test_ex7_refuses_a_stamp_at_the_wrong_revision(exercise7, migrations):
+    with database_app(exercise7):
+        migrate("stamp", migrations, "7c1e5b9d0a34")
+    assert check_adoption(exercise7, migrations).problems == [
+        f"it is stamped at 7c1e5b9d0a34, but the head is {SHIPPED_HEAD}: stamp head"
+    ]
+
+
+def test_ex7_refuses_a_rebuilt_database(exercise7, migrations):
+    exercise7.unlink()
+    with database_app(exercise7, TestConfig):
+        migrate("upgrade", migrations, "head")
+        seed_rows()
+    assert "not the ones --setup made" in check_adoption(exercise7, migrations).problems[0]
+
+
+def test_ex7_refuses_tables_that_differ_from_the_migrations(exercise7, migrations):
+    with database_app(exercise7), db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_post_user_id")
+    with database_app(exercise7):
+        migrate("stamp", migrations, "head")
+    assert check_adoption(exercise7, migrations).problems == [
+        f"its tables differ from what `flask db upgrade` builds at {SHIPPED_HEAD} (indexes or constraints differ)"
+    ]
+
+
+# The command line
+
+
+def test_one_check_prints_its_status_without_a_traceback(project, capsys):
+    assert check.main(["1"]) == 1
     assert capsys.readouterr().out == (
-        "Exercise 1: not yet.\n  - there is no new revision after the shipped head yet: run `flask db migrate`\n"
+        f"Exercise 1: not started.\n  - no revision after {SHIPPED_HEAD} does exercise 1 yet\n"
     )
     with pytest.raises(SystemExit) as refused:
-        main(["2", "--setup"])
+        check.main(["2", "--setup"])
     assert refused.value.code == 2
-    assert "only exercise 5 has a --setup step" in capsys.readouterr().err
+    assert "only exercises 5 and 7 have a --setup step" in capsys.readouterr().err
+
+
+def test_check_all_prints_progress_and_fails_until_everything_passes(project, migrations, capsys):
+    solve(migrations, 1, 2, 3)
+    assert check.main(["5", "--setup"]) == 0
+    assert check.main(["all"]) == 1
+    out = capsys.readouterr().out
+    assert "[x] 1. Add a column, with data present: passed" in out
+    assert "[x] 3. Rename a column, keeping its data: passed" in out
+    assert "[ ] 4. A data migration: not started" in out
+    assert "[ ] 5. Recover from a failed migration: not yet\n      - the tables do not match" in out
+    assert "[ ] 7. Adopt a database made by db.create_all(): not started" in out
+    assert out.endswith("3 of 7 passed.\n")
+
+
+def test_check_all_passes_when_every_exercise_is_done(project, migrations, capsys):
+    solve(migrations, 1, 2, 3, 4, 6)
+    check.main(["5", "--setup"])
+    recover(project / "instance" / "exercise5.sqlite")
+    # The app's models would match this head after exercises 1 to 6; here the tables come from the head itself.
+    with scratch_app():
+        migrate("upgrade", migrations, "head")
+        models = sa.MetaData()
+        models.reflect(db.engine)
+        models.remove(models.tables["alembic_version"])
+    set_up_exercise7(project / "instance" / "exercise7.sqlite", TestConfig, models)
+    assert check.main(["all"]) == 1
+    with database_app(project / "instance" / "exercise7.sqlite"):
+        migrate("stamp", migrations, "head")
+    assert check.main(["all"]) == 0
+    assert capsys.readouterr().out.endswith("7 of 7 passed.\n")
+
+
+def test_setup_with_a_broken_student_revision_gives_no_traceback(project, migrations, capsys):
+    add_revision(
+        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "e2a9d4f6b813"\nx = (\n'
+    )
+    assert check.main(["5", "--setup"]) == 0
+    assert check.main(["7", "--setup"]) == 0
+    assert check.main(["1"]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert "Created instance/exercise5.sqlite" in out
+    assert "the revisions in migrations/versions cannot be read" in out
+
+
+def test_registration_form_takes_its_lengths_from_the_columns():
+    def longest(field):
+        return next(v.max for v in getattr(RegistrationForm, field).kwargs["validators"] if isinstance(v, Length))
+
+    assert longest("username") == User.__table__.c.username.type.length
+    assert longest("email") == User.__table__.c.email.type.length
+
+
+# Real processes: the documented commands, as a student types them
+
+
+def run(command, cwd, env, check_result=True):
+    """Run a command in the student's project and return what it printed."""
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, shell=True)
+    if check_result:
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+@pytest.fixture
+def clone(tmp_path):
+    """A git repository with the project's files committed on main, and an environment to run flask in it."""
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(ROOT, project)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP", "PYTHONPATH")}
+    env.update(FLASK_APP="blog.py", PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env['PATH']}")
+    env.update(GIT_AUTHOR_NAME="s", GIT_AUTHOR_EMAIL="s@example.com", GIT_COMMITTER_NAME="s")
+    env.update(GIT_COMMITTER_EMAIL="s@example.com")
+    run("git init -q -b main && git add -A && git commit -q -m shipped", project, env)
+    return project, env
+
+
+@pytest.mark.slow
+def test_the_documented_reset_path_brings_main_back(clone):
+    project, env = clone
+    readme = (ROOT / "exercises" / "README.md").read_text()
+    for documented in ("git switch -c exercises", f"flask db downgrade {SHIPPED_HEAD}", "git switch main"):
+        assert documented in readme
+    run("flask db upgrade && flask seed", project, env)
+    rows = run("flask rows", project, env)
+    run("git switch -q -c exercises", project, env)
+    for name in [name for exercise in (1, 2, 3, 4) for name in SOLUTION_FILES[exercise]]:
+        shutil.copy(SOLUTIONS / name, project / "migrations" / "versions" / name)
+    run("git add -A && git commit -q -m 'exercises 1 to 4' && flask db upgrade", project, env)
+
+    # Done right: downgrade while the branch still has the revisions, then switch.
+    run(f"flask db downgrade {SHIPPED_HEAD} && git switch -q main", project, env)
+    assert f"{SHIPPED_HEAD} (head)" in run("flask db current", project, env)
+    assert run("flask rows", project, env) == rows
+
+    # Switched too early: main cannot read the database's revision, until the branch undoes it.
+    run("git switch -q exercises && flask db upgrade && git switch -q main", project, env)
+    assert "Can't locate revision identified by 'a1b2c3d4e504'" in run("flask db current", project, env, False)
+    run(f"git switch -q exercises && flask db downgrade {SHIPPED_HEAD} && git switch -q main", project, env)
+    assert f"{SHIPPED_HEAD} (head)" in run("flask db current", project, env)
+    assert run("flask rows", project, env) == rows
+
+
+@pytest.mark.slow
+def test_the_command_line_never_shows_a_traceback(clone):
+    project, env = clone
+    (project / "migrations" / "versions" / "deadbeef0001_broken.py").write_text("revision = (\n")
+    python = f'"{sys.executable}" -m exercises.check'
+    setup = run(f"{python} 5 --setup", project, env)
+    assert setup.strip() == "Created instance/exercise5.sqlite. Its last migration failed halfway; bring it back."
+    progress = run(f"{python} all", project, env, check_result=False)
+    assert "Traceback" not in progress
+    assert "[ ] 1. Add a column, with data present: not yet" in progress
+    assert "[ ] 5. Recover from a failed migration: not yet" in progress
+    assert "0 of 7 passed." in progress

@@ -66,6 +66,7 @@ def play_with_the_site(project, env):
 
 
 @pytest.mark.slow
+@pytest.mark.tutorial
 def test_a_learner_takes_the_quick_start_then_the_site_then_every_tutorial_command(tmp_path, record_property):
     commands = parse((ROOT / "TUTORIAL.md").read_text())
     servers, missing = find_servers({name for command in commands for name in command.requires})

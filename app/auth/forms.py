@@ -22,8 +22,8 @@ class LoginForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     """A new account: the lengths match the columns in the user table."""
 
-    username = StringField("Username", validators=[DataRequired(), Length(max=64), PlainText()])
-    email = StringField("Email", validators=[DataRequired(), Length(max=120), PlainText(), Email()])
+    username = StringField("Username", validators=[DataRequired(), Length(max=User.username.type.length), PlainText()])
+    email = StringField("Email", validators=[DataRequired(), Length(max=User.email.type.length), PlainText(), Email()])
     password = PasswordField("Password", validators=[DataRequired()])
     password2 = PasswordField(
         "Repeat password",
