@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import uuid
 from contextlib import contextmanager
@@ -23,6 +24,12 @@ SCRIPTS = ScriptDirectory(MIGRATIONS)
 # Oldest first: the order `flask db upgrade` walks.
 REVISIONS = [script.revision for script in reversed(list(SCRIPTS.walk_revisions()))]
 HEAD = SCRIPTS.get_current_head()
+
+# What SQLite says to a plain type change. 3.53 learned ALTER COLUMN ... SET NOT NULL, so it
+# reads one word further before it gives up; tests/test_sqlite_report.py proves each variant.
+TYPE_CHANGE_ERROR = (
+    'near "TYPE": syntax error' if sqlite3.sqlite_version_info >= (3, 53) else 'near "ALTER": syntax error'
+)
 
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -37,7 +36,7 @@ from exercises.check import (
     set_up_exercise5,
     set_up_exercise7,
 )
-from tests.helpers import ROOT, copy_project
+from tests.helpers import ROOT, TYPE_CHANGE_ERROR, copy_project
 
 SOLUTIONS = ROOT / "exercises" / "solutions"
 # Which reference revisions solve which exercise; 5 and 7 are solved with commands, not files.
@@ -48,10 +47,6 @@ SOLUTION_FILES = {
     4: ["a1b2c3d4e504_add_user_post_count.py"],
     6: ["a1b2c3d4e601_add_user_location.py", "a1b2c3d4e602_add_post_language.py", "a1b2c3d4e603_merge.py"],
 }
-# SQLite 3.53 moved the syntax error of a type change from "ALTER" to "TYPE".
-TYPE_CHANGE_ERROR = (
-    'near "TYPE": syntax error' if sqlite3.sqlite_version_info >= (3, 53) else 'near "ALTER": syntax error'
-)
 
 
 @pytest.fixture
