@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.helpers import CSRF_TOKEN, ROOT, copy_project, find_servers, free_port, quick_start_commands
-from tests.tutorial import matches, normalize, parse, run_session, sqlite_in_range
+from tests.tutorial import mismatches, parse, run_session, runnable_commands
 
 # Variables a learner would not have set; the tutorial's commands set what they need themselves.
 UNSET = ("DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "VIRTUAL_ENV", "PYTHONPATH")
@@ -68,11 +68,9 @@ def play_with_the_site(project, env):
 @pytest.mark.slow
 @pytest.mark.tutorial
 def test_a_learner_takes_the_quick_start_then_the_site_then_every_tutorial_command(tmp_path, record_property):
-    commands = parse((ROOT / "TUTORIAL.md").read_text())
-    servers, missing = find_servers({name for command in commands for name in command.requires})
-    # A block for another SQLite is what a learner with that SQLite types instead: not a gap.
-    ours = [command for command in commands if not command.sqlite_range or sqlite_in_range(command.sqlite_range)]
-    runnable = [command for command in ours if set(command.requires) <= servers.keys()]
+    markdown = (ROOT / "TUTORIAL.md").read_text()
+    servers, missing = find_servers({name for command in parse(markdown) for name in command.requires})
+    commands, ours, runnable = runnable_commands(markdown, servers)
 
     project = tmp_path / "project"
     project.mkdir()
@@ -91,14 +89,7 @@ def test_a_learner_takes_the_quick_start_then_the_site_then_every_tutorial_comma
     summary += f"; {len(commands) - len(ours)} more are for other SQLite versions"
     record_property("tutorial", summary)
     assert len(outputs) == len(runnable), "the session ended early"
-    for command, output in zip(runnable, outputs, strict=True):
-        shown, actual = normalize("\n".join(command.expected), project), normalize(output, project)
-        assert matches(shown, actual), (
-            f"TUTORIAL.md line {command.line}: $ {command.text}\n"
-            + "--- shown ---\n"
-            + "\n".join(shown)
-            + "\n--- printed ---\n"
-            + "\n".join(actual)
-        )
+    problems = mismatches("TUTORIAL.md", runnable, outputs, project)
+    assert not problems, "\n\n".join(problems)
     # The site's own database kept what the learner did there.
     assert (project / "instance" / "blog.sqlite").exists()

@@ -115,3 +115,26 @@ def run_session(commands, project, env, timeout):
     outputs = completed.stdout.split(f"\n{marker}\n")
     # printf adds a newline before the marker; a command whose output already ended in one shows a blank line.
     return [output[:-1] if output.endswith("\n") else output for output in outputs[: len(commands)]]
+
+
+def runnable_commands(markdown, servers):
+    """Return (all commands, the ones for this SQLite, the ones of those this machine's servers allow)."""
+    commands = parse(markdown)
+    # A block for another SQLite is what a learner with that SQLite types instead: not a gap.
+    ours = [command for command in commands if not command.sqlite_range or sqlite_in_range(command.sqlite_range)]
+    return commands, ours, [command for command in ours if set(command.requires) <= servers.keys()]
+
+
+def mismatches(document, commands, outputs, project):
+    """Describe each command whose output differs from what the document shows."""
+    problems = []
+    for command, output in zip(commands, outputs, strict=True):
+        shown, actual = normalize("\n".join(command.expected), project), normalize(output, project)
+        if not matches(shown, actual):
+            problems.append(
+                f"{document} line {command.line}: $ {command.text}\n--- shown ---\n"
+                + "\n".join(shown)
+                + "\n--- printed ---\n"
+                + "\n".join(actual)
+            )
+    return problems

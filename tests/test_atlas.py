@@ -1,0 +1,39 @@
+"""The troubleshooting atlas: every page's console blocks make their error happen, and fix it, as shown."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, copy_project, find_servers
+from tests.tutorial import mismatches, parse, run_session, runnable_commands
+
+PAGES = sorted(path for path in (ROOT / "atlas").glob("*.md") if path.name != "README.md")
+UNSET = ("DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "PYTHONPATH")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.stem)
+def test_atlas_page_prints_what_it_shows(page, tmp_path, record_property):
+    markdown = page.read_text()
+    servers, missing = find_servers({name for command in parse(markdown) for name in command.requires})
+    commands, ours, runnable = runnable_commands(markdown, servers)
+    assert runnable, f"{page.name} has no command to run here"
+
+    # A fresh clone, and a terminal with the project's virtual environment active.
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(ROOT, project)
+    env = {name: value for name, value in os.environ.items() if name not in UNSET}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update({f"TEST_{name.upper()}_URL": url for name, url in servers.items()})
+    outputs = run_session(runnable, project, env, timeout=600)
+
+    record_property(
+        "tutorial", f"atlas/{page.name}: ran {len(runnable)} commands; left out {len(ours) - len(runnable)}"
+    )
+    assert len(outputs) == len(runnable), "the session ended early"
+    problems = mismatches(f"atlas/{page.name}", runnable, outputs, project)
+    assert not problems, "\n\n".join(problems)
