@@ -1,0 +1,22 @@
+"""The microblog with one more model: readers react to a post with a mood."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app import create_app
+from app.extensions import db
+from app.models import Post, User
+
+MOODS = ("like", "laugh")
+
+
+class Reaction(db.Model):
+    """One reader's reaction to one post."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    post_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Post.id))
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id))
+    mood: so.Mapped[str] = so.mapped_column(sa.Enum(*MOODS, name="mood"))
+
+
+app = create_app()

@@ -1,0 +1,20 @@
+"""A small app for atlas/no-changes-detected.md, laid out like most: the factory here, the models in models.py."""
+
+import os
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+# The page's scratch folder; in your own project, leave out directory= and get migrations/.
+migrate = Migrate(directory="scratch_migrations")
+
+
+def create_app():
+    """Build the app on the database that DATABASE_URL names."""
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    db.init_app(app)
+    migrate.init_app(app, db)
+    return app
