@@ -60,7 +60,9 @@ def get_metadata():
 
 def sqlite_migration_engine(url):
     """Make an SQLite engine on which each revision is one real transaction, DDL included."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    # A second `flask db upgrade`, or the app itself, may hold the write lock while it copies
+    # a big table: wait up to a minute for it, not the driver's 5 seconds.
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={'timeout': 60})
 
     @sa.event.listens_for(engine, 'connect')
     def leave_transactions_to_sqlalchemy(dbapi_connection, connection_record):
