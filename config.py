@@ -38,6 +38,25 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sent with every response, error pages and redirects included (send_security_headers in app/__init__.py).
+    # The app loads only its own stylesheet and has no inline script or style, so a strict policy fits;
+    # frame-ancestors and X-Frame-Options (for older browsers) keep other sites from framing a form.
+    SECURITY_HEADERS = {
+        "Content-Security-Policy": (
+            "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        # Over HTTPS, Flask-WTF refuses a form whose Referer is missing or from another site, so
+        # "no-referrer" would break every form in production; "same-origin" tells only this site.
+        "Referrer-Policy": "same-origin",
+    }
+    # Seconds an SQLite connection waits for another's lock before it answers "database is locked".
+    # A migration that copies `post` holds the lock all along: up to 19.5 s at 3,000,000 posts with
+    # 40 visitors, and a post queued behind it waited up to 37.5 s in all (TUTORIAL.md's appendix,
+    # benchmarks/load_during_migration.py). 60 s is three times the hold; serve with a worker
+    # timeout above it (gunicorn --timeout 90), or the server, not SQLite, ends the wait.
+    SQLITE_BUSY_TIMEOUT = 60
 
 
 class ProductionConfig(Config):

@@ -1,7 +1,9 @@
 """The microblog application package."""
 
+from functools import partial
+
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from app.extensions import csrf, db, login, migrate
 from config import DEVELOPMENT_SECRET_KEY, Config
@@ -23,10 +25,12 @@ def create_app(config_class=Config, overrides=None):
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            sa.event.listen(db.engine, "connect", enforce_foreign_keys)
+            milliseconds = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
+            sa.event.listen(db.engine, "connect", partial(configure_sqlite, milliseconds))
     migrate.init_app(app, db)
     login.init_app(app)
     csrf.init_app(app)
+    app.after_request(send_security_headers)
 
     from app.auth import bp as auth_bp
     from app.cli import seed
@@ -50,6 +54,20 @@ def is_real_secret(key):
     return bool(key) and key != DEVELOPMENT_SECRET_KEY and len(key) >= 32
 
 
-def enforce_foreign_keys(dbapi_connection, connection_record):
-    """Make SQLite check foreign keys, which it does not do unless asked, on every connection."""
+def send_security_headers(response):
+    """Add the SECURITY_HEADERS from the settings to a response, keeping any a view set itself."""
+    # Flask-Talisman would do this, but its last release is from 2023, and it rewrites the session
+    # cookie settings (Secure, SameSite, HttpOnly) and redirects to HTTPS unless told not to, while
+    # config.py sets the cookies and the proxy terminates TLS. Four fixed headers need no more than this.
+    for name, value in current_app.config["SECURITY_HEADERS"].items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def configure_sqlite(busy_timeout_ms, dbapi_connection, connection_record):
+    """Make each SQLite connection check foreign keys, and wait for another's lock instead of failing."""
+    # SQLite checks foreign keys only when asked, connection by connection.
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    # Python's sqlite3 gives up after 5 s with "database is locked", and a migration that copies
+    # a big table holds the lock longer (SQLITE_BUSY_TIMEOUT in config.py).
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms:d}")

@@ -1,5 +1,6 @@
 """Form validators the app's forms share."""
 
+import functools
 import re
 
 from wtforms.validators import ValidationError
@@ -18,3 +19,17 @@ class PlainText:
     def __call__(self, form, field):
         if field.data and self.pattern.search(field.data):
             raise ValidationError("Please use only ordinary characters here.")
+
+
+def asks_the_database(check):
+    """Make an inline validate_<field> method that queries the database run only on a value the field accepted."""
+
+    # WTForms runs a field's inline validator after the ones in its list, and runs it even when one
+    # of those has refused the value. A refused value may be one the database cannot even be asked
+    # about: PostgreSQL fails on a NUL. So only what every other check accepted reaches the database.
+    @functools.wraps(check)
+    def checked(form, field):
+        if not field.errors:
+            check(form, field)
+
+    return checked

@@ -1,11 +1,16 @@
 """Registering, logging in and logging out."""
 
+import io
+import json
+from urllib.parse import quote
+
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.forms import NOT_FIELDS, NOT_TEXT
 from app.models import User
-from tests.helpers import submit
+from tests.helpers import CSRF_TOKEN, statements_run, submit
 
 
 def test_register_creates_the_user_and_sends_them_to_login(client, auth):
@@ -144,3 +149,111 @@ def test_register_refuses_control_characters(client, fields, field):
     response = submit(client, "/auth/register", data)
     assert "Please use only ordinary characters here." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    ["/\r\nSet-Cookie: session=stolen", "/user/alice\n", "/\t/evil.example", "/\n/evil.example", "/user/\x00", "/\x7f"],
+)
+def test_login_with_a_control_character_in_next_logs_in_and_goes_home(client, auth, next_page):
+    # The whole of `next` is checked: a CR/LF cannot go into a header, and browsers drop tabs and
+    # line breaks from a URL, which would turn "/\t/evil.example" into another site.
+    auth.register()
+    response = auth.login(next_page=quote(next_page))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+def parameter_values(parameters):
+    """List the values a driver received for one statement, which each driver may pass as a tuple or a dict."""
+    return list(parameters.values()) if isinstance(parameters, dict) else list(parameters or ())
+
+
+def registration(**fields):
+    """A registration form's fields, valid unless `fields` says otherwise."""
+    return {"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw", **fields}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"username": "bob\x00"}, "Please use only ordinary characters here."),
+        ({"email": "bob\x00@example.com"}, "Please use only ordinary characters here."),
+        ({"username": "b" * 65}, "Field cannot be longer than 64 characters."),
+        ({"email": "not-an-address"}, "Invalid email address."),
+    ],
+)
+def test_register_asks_the_database_only_about_values_the_other_checks_accepted(engine_app, fields, message):
+    # On PostgreSQL, asking whether a name with a NUL is taken fails with a 500 before the
+    # control-character check can refuse it; on every engine, no refused value reaches the database.
+    db.create_all()
+    client = engine_app.test_client()
+    refused = next(iter(fields.values()))
+    with statements_run(lookups=True, with_parameters=True) as statements:
+        response = submit(client, "/auth/register", registration(**fields))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert not [statement for statement, parameters in statements if refused in parameter_values(parameters)]
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_register_still_refuses_a_taken_name_after_the_other_checks_pass(engine_app):
+    db.create_all()
+    client = engine_app.test_client()
+    submit(client, "/auth/register", registration())
+    response = submit(client, "/auth/register", registration(email="other@example.com"))
+    assert "That username is taken. Please choose another." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+@pytest.mark.parametrize("path", ["/auth/register", "/auth/login"])
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_field_sent_as_a_file_is_refused_with_a_message(client, auth, path, field):
+    auth.register(username="bob", email="bob@example.com", password="pw")
+    token = CSRF_TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+    data = {"csrf_token": token, **registration(), field: (io.BytesIO(b"bob"), "bob.txt")}
+    response = client.post(path, data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert NOT_TEXT in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    assert "Log out" not in client.get("/").get_data(as_text=True)
+
+
+def post_json(client, path, body):
+    """Send `body` as JSON, with the form token in a header as a JSON client would."""
+    token = CSRF_TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+    return client.post(path, data=json.dumps(body), content_type="application/json", headers={"X-CSRFToken": token})
+
+
+@pytest.mark.parametrize("value", [7, 1.5, True, False, None, {"name": "bob"}, [1], ["bob", 2], [["bob"]], "bob\ud800"])
+@pytest.mark.parametrize("field", ["username", "email", "password"])
+def test_register_refuses_json_that_is_not_text_with_a_message(client, field, value):
+    response = post_json(client, "/auth/register", registration(**{field: value}))
+    assert response.status_code == 200
+    assert NOT_TEXT in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize("body", [[], [["username", "bob"]], "bob", 42, True, None])
+def test_a_json_body_that_is_not_an_object_is_refused_with_a_message(client, body):
+    response = post_json(client, "/auth/register", body)
+    assert response.status_code == 200
+    assert NOT_FIELDS in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize("body", ['{"username": ', "[" * 100_000 + "]" * 100_000, "\x00"])
+def test_a_body_that_json_cannot_read_is_refused_with_a_message(client, body):
+    token = CSRF_TOKEN.search(client.get("/auth/register").get_data(as_text=True)).group(1)
+    response = client.post("/auth/register", data=body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert NOT_FIELDS in response.get_data(as_text=True)
+
+
+def test_json_of_text_registers_and_logs_in_as_a_form_does(client):
+    assert post_json(client, "/auth/register", registration()).headers["Location"] == "/auth/login"
+    assert db.session.scalar(sa.select(User.email).where(User.username == "bob")) == "bob@example.com"
+    response = post_json(client, "/auth/login", {"username": "bob", "password": "pw", "remember_me": ["y"]})
+    assert response.headers["Location"] == "/"
+    assert client.get_cookie("remember_token") is not None

@@ -1,5 +1,7 @@
 """The timeline, profiles and writing posts."""
 
+import io
+import json
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -7,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.forms import NOT_TEXT
 from app.models import Post, User
-from tests.helpers import submit
+from tests.helpers import CSRF_TOKEN, submit
 
 
 def add_posts(count, username="carol"):
@@ -129,3 +132,46 @@ def test_user_content_is_escaped(client):
         assert "<script>alert(1)</script>" not in page and username not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def send_post(client, body, as_json=False):
+    """Send a post from the form page's token, as a form field, a file upload or JSON."""
+    token = CSRF_TOKEN.search(client.get("/post").get_data(as_text=True)).group(1)
+    if as_json:
+        data = json.dumps({"post": body})
+        return client.post("/post", data=data, content_type="application/json", headers={"X-CSRFToken": token})
+    return client.post("/post", data={"csrf_token": token, "post": body}, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(
+    ("body", "as_json"),
+    [((io.BytesIO(b"hello"), "hello.txt"), False), (140, True), (True, True), (None, True), ({"x": "y"}, True)],
+)
+def test_a_post_that_is_not_text_is_refused_with_a_message(client, auth, body, as_json):
+    auth.register()
+    auth.login()
+    response = send_post(client, body, as_json)
+    assert response.status_code == 200
+    assert NOT_TEXT in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_post_of_text_is_accepted_from_multipart_and_json_too(client, auth, as_json):
+    auth.register()
+    auth.login()
+    assert send_post(client, "Sent by a script", as_json).headers["Location"] == "/"
+    assert db.session.scalar(sa.select(Post.body)) == "Sent by a script"
+
+
+@pytest.mark.parametrize("body", ["a\x00b", "\x00"])
+def test_a_post_with_a_nul_is_refused_on_every_engine(engine_app, body):
+    db.create_all()
+    client = engine_app.test_client()
+    data = {"username": "alice", "email": "alice@example.com", "password": "pw", "password2": "pw"}
+    submit(client, "/auth/register", data)
+    submit(client, "/auth/login", {"username": "alice", "password": "pw"})
+    response = submit(client, "/post", {"post": body})
+    assert response.status_code == 200
+    assert "Please use only ordinary characters here." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0

@@ -1,16 +1,16 @@
 """Forms for registering and logging in."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.extensions import db
+from app.forms import Form
 from app.models import User
-from app.validators import PlainText
+from app.validators import PlainText, asks_the_database
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username and password, with an option to stay logged in."""
 
     username = StringField("Username", validators=[DataRequired(), PlainText()])
@@ -19,7 +19,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     """A new account: the lengths match the columns in the user table."""
 
     username = StringField("Username", validators=[DataRequired(), Length(max=User.username.type.length), PlainText()])
@@ -31,11 +31,13 @@ class RegistrationForm(FlaskForm):
     )
     submit = SubmitField("Register")
 
+    @asks_the_database
     def validate_username(self, username):
         """Refuse a username that someone already has."""
         if db.session.scalar(sa.select(User.id).where(User.username == username.data)):
             raise ValidationError("That username is taken. Please choose another.")
 
+    @asks_the_database
     def validate_email(self, email):
         """Refuse an email address that is already registered."""
         if db.session.scalar(sa.select(User.id).where(User.email == email.data)):

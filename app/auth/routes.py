@@ -9,16 +9,20 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import LoginForm, RegistrationForm
 from app.extensions import db
 from app.models import User
+from app.validators import CONTROL_OR_LINE_BREAKS
 
 bp = Blueprint("auth", __name__)
 
 
 def is_local_path(target):
-    """Tell whether a `next` value is a path on this site, so a login cannot redirect elsewhere."""
-    # Browsers read a backslash as a slash, so "/\\evil.example" would leave the site; no path
-    # of ours has one, so a backslash anywhere sends the user home instead.
+    """Tell whether a whole `next` value is a path on this site, so a login cannot redirect elsewhere."""
+    # A CR or LF cannot go into the Location header at all, and browsers drop tabs and line breaks
+    # from a URL, which makes "/\t/evil.example" another site; no path of ours holds a control character.
+    # Browsers also read a backslash as a slash, so "/\\evil.example" would leave the site too.
+    if CONTROL_OR_LINE_BREAKS.search(target) or "\\" in target:
+        return False
     parts = urlsplit(target)
-    return target.startswith("/") and "\\" not in target and not parts.scheme and not parts.netloc
+    return target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,13 +1,13 @@
 """The form for writing a post."""
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import Form
 from app.validators import PlainText
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A post of 1 to 140 characters, the length of post.body."""
 
     post = TextAreaField(
