@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from config import TestConfig
-from tests.helpers import app_for, find_servers, scratch_database, submit
+from tests.helpers import app_for, scratch_database_on, submit
 
 
 @pytest.fixture
@@ -64,10 +64,14 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
-    servers, missing = find_servers({request.param})
-    if missing:
-        pytest.skip(missing[0])
-    with scratch_database(servers[request.param]) as url:
+    with scratch_database_on(request.param) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database; without the server, skip (or, under CI, fail)."""
+    with scratch_database_on("postgres") as url:
         yield url
 
 

@@ -153,6 +153,16 @@ def find_servers(names):
 
 
 @contextmanager
+def scratch_database_on(name):
+    """Yield the URL of a new database on the named server; without the server, skip (under CI, fail)."""
+    servers, missing = find_servers({name})
+    if missing:
+        pytest.skip(missing[0])
+    with scratch_database(servers[name]) as url:
+        yield url
+
+
+@contextmanager
 def scratch_database(server_url):
     """Create a uniquely named database on a server, yield its URL, and drop it afterwards."""
     url = sa.make_url(server_url)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, find_servers, scratch_database, statements_run
+from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, scratch_database_on, statements_run
 
 BEFORE_CHECK = "7c1e5b9d0a34"  # HEAD adds a CHECK constraint to `post`: PostgreSQL needs ACCESS EXCLUSIVE for it.
 PROCESSES = 8
@@ -48,20 +48,7 @@ def migrate_to(database_url, revision):
 @pytest.fixture(params=["postgres", "mariadb"])
 def server_database(request):
     """An empty database on PostgreSQL and on MariaDB; a server that is not there skips (under CI, fails)."""
-    servers, missing = find_servers({request.param})
-    if missing:
-        pytest.skip(missing[0])
-    with scratch_database(servers[request.param]) as url:
-        yield url
-
-
-@pytest.fixture
-def postgres_database():
-    """An empty PostgreSQL database."""
-    servers, missing = find_servers({"postgres"})
-    if missing:
-        pytest.skip(missing[0])
-    with scratch_database(servers["postgres"]) as url:
+    with scratch_database_on(request.param) as url:
         yield url
 
 
@@ -179,8 +166,8 @@ def test_the_migration_lock_is_free_once_an_upgrade_ends(server_database):
     engine.dispose()
 
 
-def test_postgres_timeouts_are_set_once_the_migration_lock_is_held(postgres_database):
-    app = app_for(postgres_database)
+def test_postgres_timeouts_are_set_once_the_migration_lock_is_held(postgres_url):
+    app = app_for(postgres_url)
     with app.app_context(), statements_run(lookups=True, with_parameters=True) as statements:
         upgrade(directory=MIGRATIONS, revision="fb762c06d798", x_arg=["lock_timeout=0"])
         db.engine.dispose()
@@ -198,8 +185,8 @@ def test_postgres_timeouts_are_set_once_the_migration_lock_is_held(postgres_data
     assert all(i < first_revision for i, _ in settings.values())
 
 
-def test_postgres_lock_timeout_defaults_to_three_seconds(postgres_database):
-    app = app_for(postgres_database)
+def test_postgres_lock_timeout_defaults_to_three_seconds(postgres_url):
+    app = app_for(postgres_url)
     with app.app_context(), statements_run(lookups=True, with_parameters=True) as statements:
         upgrade(directory=MIGRATIONS, revision="fb762c06d798")
         db.engine.dispose()
@@ -209,22 +196,22 @@ def test_postgres_lock_timeout_defaults_to_three_seconds(postgres_database):
     assert values == {"lock_timeout": "3s", "statement_timeout": "10min"}
 
 
-def test_postgres_refuses_a_timeout_that_is_not_a_duration_before_it_migrates(postgres_database):
-    process = flask_db(postgres_database, "upgrade", "-x", "lock_timeout=soon")
+def test_postgres_refuses_a_timeout_that_is_not_a_duration_before_it_migrates(postgres_url):
+    process = flask_db(postgres_url, "upgrade", "-x", "lock_timeout=soon")
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1
     assert '-x lock_timeout=soon: invalid value for parameter "lock_timeout": "soon"' in stderr
     assert "Traceback" not in stderr
-    assert migrate_to(postgres_database, None) is None
+    assert migrate_to(postgres_url, None) is None
 
 
-def test_a_revision_that_cannot_get_its_lock_in_time_gives_up_with_a_clear_message(postgres_database):
-    migrate_to(postgres_database, BEFORE_CHECK)
-    engine = server_engine(postgres_database)
+def test_a_revision_that_cannot_get_its_lock_in_time_gives_up_with_a_clear_message(postgres_url):
+    migrate_to(postgres_url, BEFORE_CHECK)
+    engine = server_engine(postgres_url)
     with engine.connect() as reader:
         # A long transaction that has read `post`: its ACCESS SHARE lock blocks ADD CONSTRAINT.
         reader.exec_driver_sql("SELECT count(*) FROM post").scalar()
-        process = flask_db(postgres_database, "upgrade", "-x", "lock_timeout=1s")
+        process = flask_db(postgres_url, "upgrade", "-x", "lock_timeout=1s")
         # Without the timeout this would wait for the reader forever, and communicate() would time out.
         _, stderr = process.communicate(timeout=120)
         assert reader.in_transaction(), "the reader's transaction should still be open"
@@ -238,13 +225,13 @@ def test_a_revision_that_cannot_get_its_lock_in_time_gives_up_with_a_clear_messa
     ) in stderr
     assert "PostgreSQL rolled the revision back: the database is still at the revision before it" in stderr
     assert "FROM pg_stat_activity" in stderr and "run `flask db upgrade` again" in stderr
-    assert migrate_to(postgres_database, None) == BEFORE_CHECK
+    assert migrate_to(postgres_url, None) == BEFORE_CHECK
 
-    process = flask_db(postgres_database, "upgrade", "-x", "lock_timeout=1s")
+    process = flask_db(postgres_url, "upgrade", "-x", "lock_timeout=1s")
     _, stderr = process.communicate(timeout=120)
     engine.dispose()
     assert process.returncode == 0, stderr
-    assert migrate_to(postgres_database, None) == HEAD
+    assert migrate_to(postgres_url, None) == HEAD
 
 
 @pytest.mark.parametrize(

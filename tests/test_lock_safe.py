@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, current_revision, find_servers, scratch_database
+from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, current_revision
 
 LOCK_SAFE = str(ROOT / "exhibits" / "lock-safe")
 BEFORE_INDEX = "2145583e182a"
@@ -129,16 +129,6 @@ def test_lock_safe_exhibit_has_the_shipped_revision_ids():
     shipped = sorted(path.name for path in (Path(MIGRATIONS) / "versions").glob("*.py"))
     exhibit = sorted(path.name for path in (Path(LOCK_SAFE) / "versions").glob("*.py"))
     assert exhibit == shipped
-
-
-@pytest.fixture
-def postgres_url():
-    """A fresh PostgreSQL database; without a server, skip (or, under CI, fail)."""
-    servers, missing = find_servers({"postgres"})
-    if missing:
-        pytest.skip(missing[0])
-    with scratch_database(servers["postgres"]) as url:
-        yield url
 
 
 def seed_posts():
