@@ -6,6 +6,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,6 +87,14 @@ def submit(client, path, data, form_page=None, follow_redirects=False):
     token = CSRF_TOKEN.search(client.get(form_page).get_data(as_text=True))
     assert token, f"no CSRF token on {form_page}"
     return client.post(path, data={"csrf_token": token.group(1), **data}, follow_redirects=follow_redirects)
+
+
+def wait_until(condition, what, seconds=60):
+    """Poll until condition() is true; fail, naming what never happened, after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {seconds} s"
+        time.sleep(0.05)
 
 
 def free_port():

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, scratch_database_on, statements_run
+from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, scratch_database_on, statements_run, wait_until
 
 BEFORE_CHECK = "7c1e5b9d0a34"  # HEAD adds a CHECK constraint to `post`: PostgreSQL needs ACCESS EXCLUSIVE for it.
 PROCESSES = 8
@@ -110,14 +109,6 @@ def test_sqlite_reads_the_current_revision_inside_the_immediate_transaction(tmp_
 def server_engine(database_url):
     """An engine of the test's own on the database, for holding locks as another process would."""
     return sa.create_engine(database_url, poolclass=sa.pool.NullPool)
-
-
-def wait_until(condition, what, seconds=60):
-    """Poll until condition() is true; fail, naming what never happened, after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen within {seconds} s"
-        time.sleep(0.1)
 
 
 def is_waiting_for_migration_lock(watcher):

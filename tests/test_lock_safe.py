@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, current_revision
+from tests.helpers import HEAD, MIGRATIONS, REVISIONS, ROOT, app_for, current_revision, wait_until
 
 LOCK_SAFE = str(ROOT / "exhibits" / "lock-safe")
 BEFORE_INDEX = "2145583e182a"
@@ -214,14 +213,13 @@ def wait_for_blocked(statement_start, seconds=10):
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
         "AND wait_event_type = 'Lock' AND query LIKE :start"
     )
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def is_blocked():
         # A short transaction of its own: an open one would be one more that CONCURRENTLY waits for.
         with db.engine.connect() as connection:
-            if connection.scalar(query, {"start": statement_start + "%"}):
-                return
-        time.sleep(0.05)
-    pytest.fail(f"no {statement_start} came to wait for its lock within {seconds} s")
+            return bool(connection.scalar(query, {"start": statement_start + "%"}))
+
+    wait_until(is_blocked, f"a {statement_start} waiting for its lock", seconds)
 
 
 def insert_while_an_index_is_built(app, directory):
