@@ -24,7 +24,7 @@ def requested_page():
 
 
 def paginate_posts(query):
-    """Return one page of posts, newest first with their authors, and whether an older page exists."""
+    """Return a page's template values: its posts (newest first, with authors), its number, and whether older exist."""
     page, per_page = requested_page(), current_app.config["POSTS_PER_PAGE"]
     query = query.options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
     # Asking for one post more than the page shows tells whether an older page exists, in the
