@@ -1,5 +1,7 @@
 """The User and Post tables, as the migration history builds them."""
 
+import re
+import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,6 +11,17 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db, login
+
+# What a username may hold: it is part of a URL, and two names must not look alike. The
+# database enforces it too (migrations/versions/d4b7f1a9c2e5_enforce_username_rules.py).
+USERNAME = re.compile(r"[a-z0-9_-]+\Z")
+# The same rule as a CHECK, in each engine's own words: there is no pattern syntax they share.
+USERNAME_CHECKS = {
+    "sqlite": "username NOT GLOB '*[^a-z0-9_-]*' AND username <> ''",
+    "postgresql": "username ~ '^[a-z0-9_-]+$'",
+    # MariaDB compares text without regard to case unless it is cast to bytes.
+    "mysql": "CAST(username AS BINARY) REGEXP '^[a-z0-9_-]+$'",
+}
 
 
 def hash_password(password):
@@ -27,16 +40,32 @@ def utc_now():
 class User(UserMixin, db.Model):
     """Someone who can log in and write posts."""
 
+    # One CHECK, written for whichever engine creates the table.
+    __table_args__ = tuple(
+        sa.CheckConstraint(check, name="username_chars").ddl_if(dialect=dialect)
+        for dialect, check in USERNAME_CHECKS.items()
+    )
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True, unique=True)
     email: so.Mapped[str | None] = so.mapped_column(sa.String(120), index=True, unique=True)
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(128))
+    # Part of every session and remember-me cookie; a new one ends them all (see get_id).
+    session_token: so.Mapped[str | None] = so.mapped_column(sa.String(32))
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(back_populates="author")
 
     def set_password(self, password):
         """Store a salted hash of the password, never the password itself."""
         self.password_hash = hash_password(password)
+
+    def get_id(self):
+        """Name the user in session cookies by id and session token, so a new token ends every session."""
+        return f"{self.id}:{self.session_token}"
+
+    def new_session_token(self):
+        """Give the user a new session token, which ends every session and remember-me cookie they have."""
+        self.session_token = secrets.token_hex(16)
 
     def check_password(self, password):
         """Tell whether the password matches the stored hash."""
@@ -66,5 +95,9 @@ class Post(db.Model):
 
 @login.user_loader
 def load_user(user_id):
-    """Find the logged-in user from the id Flask-Login keeps in the session."""
-    return db.session.get(User, int(user_id))
+    """Find the logged-in user from the "id:token" Flask-Login keeps in the cookie, if the token still holds."""
+    id_, _, token = user_id.partition(":")
+    user = db.session.get(User, int(id_)) if id_.isdecimal() else None
+    if user is None or user.session_token is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user

@@ -181,10 +181,10 @@ class Client:
             self.timed("read", "/")
 
 
-def migrate(environment, command):
-    """Run `flask db <command>`; return when its revision started and ended, and its exit code and last line."""
+def migrate(environment, command, revision):
+    """Run `flask db <command> <revision>`; return when its step started and ended, its exit code and last line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "db", command],
+        [sys.executable, "-m", "flask", "db", command, revision],
         cwd=ROOT,
         env={**environment, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.DEVNULL,
@@ -262,9 +262,10 @@ def measure(args, database, server_log):
             thread.start()
         phases = [("no migration", time.monotonic(), None, "-")]
         time.sleep(args.quiet)
-        for command, label in (("upgrade", f"upgrade {OLD} -> {NEW}"), ("downgrade", f"downgrade {NEW} -> {OLD}")):
+        steps = (("upgrade", NEW, f"upgrade {OLD} -> {NEW}"), ("downgrade", OLD, f"downgrade {NEW} -> {OLD}"))
+        for command, revision, label in steps:
             launched = time.monotonic()
-            started, ended, code, last = migrate(environment, command)
+            started, ended, code, last = migrate(environment, command, revision)
             outcome = "ok" if code == 0 else f"exit {code}: {last[:60]}"
             phases.append((label, launched, None if started is None else ended - started, outcome))
             print(f"{label}: {outcome}", file=sys.stderr)

@@ -29,9 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "migrations"
 NAIVE = ROOT / "exhibits" / "naive"
 FIXED = ROOT / "exhibits" / "fixed"
-SHIPPED_HEAD = "e2a9d4f6b813"
+SHIPPED_HEAD = "f6c3a8e2b1d7"
 # The history the project ships, oldest first; whatever comes after SHIPPED_HEAD is the student's.
-SHIPPED_REVISIONS = ("fb762c06d798", "60e4d26fe43c", "2145583e182a", "7c1e5b9d0a34", SHIPPED_HEAD)
+SHIPPED_REVISIONS = (
+    "fb762c06d798",
+    "60e4d26fe43c",
+    "2145583e182a",
+    "7c1e5b9d0a34",
+    "e2a9d4f6b813",
+    "d4b7f1a9c2e5",
+    SHIPPED_HEAD,
+)
 EXERCISE5_DATABASE = ROOT / "instance" / "exercise5.sqlite"
 EXERCISE7_DATABASE = ROOT / "instance" / "exercise7.sqlite"
 TITLES = {

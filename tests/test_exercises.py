@@ -290,7 +290,7 @@ def test_a_broken_revision_is_named_and_stops_only_the_checks_it_blocks(migratio
 
 def test_unreadable_revisions_give_a_message_not_a_traceback(migrations):
     add_revision(
-        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "e2a9d4f6b813"\ndef upgrade(:\n'
+        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "f6c3a8e2b1d7"\ndef upgrade(:\n'
     )
     outcome = check_exercise(1, migrations)
     assert outcome.status == NOT_YET
@@ -538,7 +538,7 @@ def test_check_all_passes_when_every_exercise_is_done(project, migrations, capsy
 
 def test_setup_with_a_broken_student_revision_gives_no_traceback(project, migrations, capsys):
     add_revision(
-        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "e2a9d4f6b813"\nx = (\n'
+        migrations, "deadbeef0001_broken", 'revision = "deadbeef0001"\ndown_revision = "f6c3a8e2b1d7"\nx = (\n'
     )
     assert check.main(["5", "--setup"]) == 0
     assert check.main(["7", "--setup"]) == 0

@@ -41,7 +41,7 @@ def start_upgrade(database):
     """Start `flask db upgrade` on the database and return once the rebuilding revision has begun."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "db", "upgrade"],
+        [sys.executable, "-m", "flask", "db", "upgrade", NEW],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

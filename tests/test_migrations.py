@@ -111,6 +111,7 @@ def test_head_schema_is_the_classic_user_and_post(sqlite_migration_app):
         "username": ("VARCHAR", 64, True),
         "email": ("VARCHAR", 120, True),
         "password_hash": ("VARCHAR", 128, True),
+        "session_token": ("VARCHAR", 32, True),
     }
     assert columns("post") == {
         "id": ("INTEGER", None, False),

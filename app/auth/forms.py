@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from app.extensions import db
 from app.forms import Form
-from app.models import User
+from app.models import USERNAME, User
 from app.validators import PlainText, asks_the_database
 
 
@@ -22,7 +22,16 @@ class LoginForm(Form):
 class RegistrationForm(Form):
     """A new account: the lengths match the columns in the user table."""
 
-    username = StringField("Username", validators=[DataRequired(), Length(max=User.username.type.length), PlainText()])
+    # The same rule as the database's (migrations/versions/d4b7f1a9c2e5_enforce_username_rules.py).
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(),
+            Length(max=User.username.type.length),
+            PlainText(),
+            Regexp(USERNAME, message="Use only lowercase letters, digits, - and _ in a username."),
+        ],
+    )
     email = StringField("Email", validators=[DataRequired(), Length(max=User.email.type.length), PlainText(), Email()])
     password = PasswordField("Password", validators=[DataRequired()])
     password2 = PasswordField(

@@ -36,6 +36,9 @@ def login():
         if user is None or not user.check_password(form.password.data):
             flash("Invalid username or password.")
             return redirect(url_for("auth.login"))
+        if user.session_token is None:  # Registered before session tokens, or never logged in.
+            user.new_session_token()
+            db.session.commit()
         login_user(user, remember=form.remember_me.data)
         flash(f"Welcome back, {user.username}.")
         next_page = request.args.get("next", "")
@@ -48,7 +51,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log the user out; a POST, so another site cannot log you out with a link."""
+    """Log the user out everywhere; a POST, so another site cannot log you out with a link."""
+    # A new token ends this session and every other one of the user's, remember-me cookies included.
+    current_user.new_session_token()
+    db.session.commit()
     logout_user()
     flash("You have been logged out.")
     return redirect(url_for("main.index"))

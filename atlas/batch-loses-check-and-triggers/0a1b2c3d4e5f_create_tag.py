@@ -4,7 +4,7 @@ A table written in SQLite's own SQL, as a schema carried over from another proje
 Its CHECK constraint has no name, and a trigger keeps every tag in lower case.
 
 Revision ID: 0a1b2c3d4e5f
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0a1b2c3d4e5f"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ A feature branch's revision for atlas/cant-locate-revision.md: it adds a table f
 The page applies it, then switches to a branch where this file does not exist.
 
 Revision ID: 4b5c6d7e8f90
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 16:02:11.408215
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4b5c6d7e8f90"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

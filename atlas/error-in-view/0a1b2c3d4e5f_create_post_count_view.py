@@ -3,7 +3,7 @@
 A view for the admin page: how many posts each user has written.
 
 Revision ID: 0a1b2c3d4e5f
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 11:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0a1b2c3d4e5f"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 The data step below imports the app's models: the way NOT to write a data migration.
 
 Revision ID: 4a5b6c7d8e9f
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 12:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from app.models import User
 
 # revision identifiers, used by Alembic.
 revision = "4a5b6c7d8e9f"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """add user display_name, filled from username
 
 Revision ID: 4a5b6c7d8e9f
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4a5b6c7d8e9f"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

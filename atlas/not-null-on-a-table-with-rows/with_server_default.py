@@ -1,7 +1,7 @@
 """add user karma
 
 Revision ID: f1e2d3c4b5a6
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 15:31:02.988076
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f1e2d3c4b5a6"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Exercise 1. Model: `about_me: so.Mapped[str | None] = so.mapped_column(sa.String
 Adding a nullable column is one of the few changes SQLite makes in place, so the rows stay put.
 
 Revision ID: a1b2c3d4e501
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-24 15:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a1b2c3d4e501"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ column's enum type, mood, but op.drop_table leaves it behind. The downgrade drop
 so that the upgrade can run again.
 
 Revision ID: 0a1b2c3d4e5f
-Revises: e2a9d4f6b813
+Revises: f6c3a8e2b1d7
 Create Date: 2026-11-25 12:00:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0a1b2c3d4e5f"
-down_revision = "e2a9d4f6b813"
+down_revision = "f6c3a8e2b1d7"
 branch_labels = None
 depends_on = None
 
