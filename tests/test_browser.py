@@ -53,6 +53,22 @@ def page(request):
 
 
 @pytest.mark.slow
+def test_the_security_policy_lets_the_stylesheet_load_and_the_forms_post(live_server, page):
+    # Only a browser enforces Content-Security-Policy: the app's own CSS and forms must pass it.
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(f"{live_server}/auth/register")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "640px"  # 40rem, from style.css
+    page.fill("#username", "csp")
+    page.fill("#email", "csp@example.com")
+    page.fill("#password", "pw")
+    page.fill("#password2", "pw")
+    page.click("#submit")
+    assert page.url == f"{live_server}/auth/login"
+    assert not [message for message in messages if "Content Security Policy" in message]
+
+
+@pytest.mark.slow
 def test_a_visitor_registers_posts_reads_and_logs_out(live_server, page):
     page.goto(f"{live_server}/auth/register")
     page.fill("#username", "browser")
