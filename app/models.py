@@ -22,6 +22,8 @@ USERNAME_CHECKS = {
     # MariaDB compares text without regard to case unless it is cast to bytes.
     "mysql": "CAST(username AS BINARY) REGEXP '^[a-z0-9_-]+$'",
 }
+# SQLAlchemy names the dialect "mysql" for mysql+pymysql:// URLs and "mariadb" for mariadb+pymysql://.
+USERNAME_CHECKS["mariadb"] = USERNAME_CHECKS["mysql"]
 
 
 def hash_password(password):

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
+from app.migrating import describe
+
 config = context.config
 fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
@@ -37,6 +39,8 @@ def run_migrations_online():
     # A connection of its own, as in 2020: the app now turns on SQLite's foreign-key
     # enforcement for its connections, which the 2020 app did not (see migrations/env.py).
     engine = sa.create_engine(migrate.db.engine.url, poolclass=sa.pool.NullPool)
+    # Not from 2020: say which database this command acts on, as migrations/env.py does.
+    logger.info("Database: %s", describe(engine.url))
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=migrate.db.metadata, **configure_args)
         with context.begin_transaction():

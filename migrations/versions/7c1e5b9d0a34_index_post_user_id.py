@@ -30,7 +30,7 @@ def downgrade():
     # exists they use it for post.user_id and drop the index they had made themselves, so
     # it cannot simply go ("needed in a foreign key constraint"). Taking the foreign key off
     # and putting it back makes them build their own index again.
-    on_mysql = op.get_context().dialect.name == "mysql"
+    on_mysql = op.get_context().dialect.name in ("mysql", "mariadb")
     if on_mysql:
         op.drop_constraint(op.f("fk_post_user_id_user"), "post", type_="foreignkey")
     with op.batch_alter_table("post") as batch_op:
