@@ -116,7 +116,8 @@ def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(
     add_revision(directory, BREAKING_REVISION.format(statement=statement))
     with pytest.raises(SystemExit):
         upgrade(directory=str(directory))
-    assert f"Rolled back the whole run: f0000000aa01 breaks foreign keys: post row {row} (no such user)" in capsys.readouterr().err
+    message = f"Rolled back the whole run: f0000000aa01 breaks foreign keys: post row {row} (no such user)"
+    assert message in capsys.readouterr().err
     assert current_revision() == HEAD
     assert post_count() == 20
     assert "editor_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("post")}
@@ -132,7 +133,8 @@ def test_a_statement_run_again_by_a_later_revision_is_checked_again(seeded, caps
     )
     with pytest.raises(SystemExit):
         upgrade(directory=str(directory))
-    assert "Rolled back the whole run: f0000000aa02 breaks foreign keys: post row 22 (no such user)" in capsys.readouterr().err
+    message = "Rolled back the whole run: f0000000aa02 breaks foreign keys: post row 22 (no such user)"
+    assert message in capsys.readouterr().err
     # On SQLite the run is one transaction: the revision before the broken one goes too.
     assert current_revision() == HEAD
     assert post_count() == 20
