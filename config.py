@@ -52,10 +52,9 @@ class Config:
         "Referrer-Policy": "same-origin",
     }
     # Seconds an SQLite connection waits for another's lock before it answers "database is locked".
-    # A migration that copies `post` holds the lock all along: up to 19.5 s at 3,000,000 posts with
-    # 40 visitors, and a post queued behind it waited up to 37.5 s in all (TUTORIAL.md's appendix,
-    # benchmarks/load_during_migration.py). 60 s is three times the hold; serve with a worker
-    # timeout above it (gunicorn --timeout 90), or the server, not SQLite, ends the wait.
+    # A migration that copies a big table holds the lock all along; keep this well above the longest
+    # hold measured (TUTORIAL.md's appendix, benchmarks/load_during_migration.py), and serve with a
+    # worker timeout above it (gunicorn --timeout 90), or the server, not SQLite, ends the wait.
     SQLITE_BUSY_TIMEOUT = 60
 
 
@@ -63,6 +62,8 @@ class ProductionConfig(Config):
     """Settings for serving the public: a real secret key, and cookies sent over HTTPS only."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # create_app refuses to start with a missing, short or development SECRET_KEY (is_real_secret).
+    REQUIRE_REAL_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

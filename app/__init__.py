@@ -4,6 +4,7 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_migrate.cli import db as db_commands
 
 from app.extensions import csrf, db, login, migrate
 from config import DEVELOPMENT_SECRET_KEY, Config
@@ -15,8 +16,8 @@ def create_app(config_class=Config, overrides=None):
     app.config.from_object(config_class)
     # Tests and scripts change a setting or two this way, as flaskr's create_app(test_config) does.
     app.config.from_mapping(overrides or {})
-    # Secure cookies mean a public site (ProductionConfig), and a public site needs a real key.
-    if app.config.get("SESSION_COOKIE_SECURE") and not is_real_secret(app.config["SECRET_KEY"]):
+    # A public site (ProductionConfig) signs sessions with a key no one else can know.
+    if app.config.get("REQUIRE_REAL_SECRET_KEY") and not is_real_secret(app.config["SECRET_KEY"]):
         raise RuntimeError(
             "SECRET_KEY must be set to a long random value in production. Make one with: "
             'python -c "import secrets; print(secrets.token_hex(32))"'
@@ -34,6 +35,8 @@ def create_app(config_class=Config, overrides=None):
 
     from app.auth import bp as auth_bp
     from app.cli import seed
+    from app.dbtools.files import files
+    from app.dbtools.review import review
     from app.dbtools.rows import rows
     from app.dbtools.schema_diagram import schema_diagram
     from app.dbtools.sqlite_report import sqlite_report
@@ -44,8 +47,10 @@ def create_app(config_class=Config, overrides=None):
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(main_bp)
     # `flask seed` fills the microblog; the others are the tutorial's instruments (app/dbtools/).
-    for command in (seed, rows, sqlite_report, schema_diagram):
+    for command in (seed, rows, sqlite_report, schema_diagram, files):
         app.cli.add_command(command)
+    # `flask db review` sits with the commands it reviews, in Flask-Migrate's own `db` group.
+    db_commands.add_command(review)
     return app
 
 

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.operations import ops
 
 logger = logging.getLogger("alembic.env")
 
@@ -32,6 +33,8 @@ LOCK_TIMEOUT = "3s"
 STATEMENT_TIMEOUT = "10min"
 # Engine options that configure a pool; the migration engine has none (see migration_engine()).
 POOL_OPTIONS = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping", "pool_use_lifo"}
+# The dialect column types are written in to compare them: any one will do, and SQLite's needs no driver.
+TYPE_DIALECT = sa.create_mock_engine("sqlite://", None).dialect
 
 
 def describe(url):
@@ -41,7 +44,7 @@ def describe(url):
         if path.is_absolute() and path.is_relative_to(Path.cwd()):
             path = path.relative_to(Path.cwd())
         return f"{path.as_posix()} (SQLite {sqlite3.sqlite_version})"
-    return url.render_as_string(hide_password=True)
+    return url.set(query={}).render_as_string(hide_password=True)
 
 
 def engine_and_args(app_engine, configure_args, app_config):
@@ -63,6 +66,9 @@ def engine_and_args(app_engine, configure_args, app_config):
         sa.event.listen(engine, "handle_error", explain_lock_timeout)
         # One transaction per revision: a revision that fails leaves the database at the revision before it.
         args = {"transaction_per_migration": True}
+    # Warn about a rename written as drop and add, then run the hook already there: Flask-Migrate's
+    # template puts one that writes no revision when autogenerate finds no change.
+    args["process_revision_directives"] = warning_about_drop_and_add(configure_args.get("process_revision_directives"))
     return engine, {**configure_args, **args}
 
 
@@ -202,3 +208,61 @@ def log_statement(connection, cursor, statement, parameters, execution_context, 
     """Log a statement that changes the database, on one line (`-x echo=yes`)."""
     if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT", "SHOW", "DESCRIBE")):
         logger.info(" ".join(statement.split()))
+
+
+def warning_about_drop_and_add(then=None):
+    """Make a process_revision_directives hook that warns about a drop and add like a rename, then calls `then`."""
+
+    def hook(context, revision, directives):
+        warn_about_drop_and_add(context, revision, directives)
+        if then is not None:
+            then(context, revision, directives)
+
+    return hook
+
+
+def warn_about_drop_and_add(context, revision, directives):
+    """Warn when autogenerate writes a column's drop and another's add of the same type: a rename, as it looks."""
+    for script in directives:
+        for upgrade_ops in getattr(script, "upgrade_ops_list", None) or [script.upgrade_ops]:
+            for table, old, new in drop_and_add_pairs(upgrade_ops):
+                logger.warning(
+                    f'"{table}"."{old}" is dropped and "{table}"."{new}" added, with the same type: if this is a '
+                    f'rename, every value is lost as written. Edit the revision to use batch_op.alter_column("{old}", '
+                    f'new_column_name="{new}") (atlas/autogenerate-blind-spots.md); check it with `flask db review`.'
+                )
+
+
+def drop_and_add_pairs(container):
+    """Find (table, dropped, added) column pairs of the same type among autogenerate's operations."""
+    drops, adds = [], []
+
+    def walk(ops_list):
+        for op in ops_list:
+            if isinstance(op, ops.DropColumnOp):
+                drops.append(op)
+            elif isinstance(op, ops.AddColumnOp):
+                adds.append(op)
+            elif hasattr(op, "ops"):
+                walk(op.ops)
+
+    walk(container.ops)
+    return [
+        (drop.table_name, drop.column_name, add.column.name)
+        for drop in drops
+        for add in adds
+        if add.table_name == drop.table_name
+        and add.column.name != drop.column_name
+        and dropped_column_type(drop) == column_type(add.column)
+    ]
+
+
+def column_type(column):
+    """Write a column's type as SQL, one way for every engine, so that String(140) and VARCHAR(140) compare equal."""
+    return column.type.compile(dialect=TYPE_DIALECT)
+
+
+def dropped_column_type(op):
+    """The type of the column a drop_column removes, as autogenerate read it from the database, or None."""
+    reverse = getattr(op, "_reverse", None)
+    return column_type(reverse.column) if reverse is not None else None

@@ -1,35 +1,23 @@
 """Form validators the app's forms share."""
 
-import functools
 import re
 
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation
 
-# C0 control characters and DEL. Tab and newlines are ordinary text in a post, not in a name.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_OR_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
+# C0 control characters (tab, LF and CR among them) and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# The same, but for tab, LF and CR, which a post may hold.
+CONTROL_CHARACTERS_EXCEPT_TAB_LF_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class PlainText:
     """Refuse control characters, which no one types and PostgreSQL cannot store (NUL)."""
 
-    def __init__(self, allow_line_breaks=False):
-        self.pattern = CONTROL_CHARACTERS if allow_line_breaks else CONTROL_OR_LINE_BREAKS
+    def __init__(self, allow_tab_and_line_breaks=False):
+        self.pattern = CONTROL_CHARACTERS_EXCEPT_TAB_LF_CR if allow_tab_and_line_breaks else CONTROL_CHARACTERS
 
     def __call__(self, form, field):
+        # StopValidation ends the field's checks, validate_<field> included: a value with a NUL must
+        # not reach a query, since PostgreSQL cannot even be asked about one.
         if field.data and self.pattern.search(field.data):
-            raise ValidationError("Please use only ordinary characters here.")
-
-
-def asks_the_database(check):
-    """Make an inline validate_<field> method that queries the database run only on a value the field accepted."""
-
-    # WTForms runs a field's inline validator after the ones in its list, and runs it even when one
-    # of those has refused the value. A refused value may be one the database cannot even be asked
-    # about: PostgreSQL fails on a NUL. So only what every other check accepted reaches the database.
-    @functools.wraps(check)
-    def checked(form, field):
-        if not field.errors:
-            check(form, field)
-
-    return checked
+            raise StopValidation("Please use only ordinary characters here.")

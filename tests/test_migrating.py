@@ -4,6 +4,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from app import migrating
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, ROOT, app_for, current_revision, scratch_database_on
+from tests.helpers import HEAD, MIGRATIONS, ROOT, app_for, copy_project, current_revision, scratch_database_on
 
 
 def test_describe_names_an_sqlite_file_by_its_path_below_the_current_folder(monkeypatch, tmp_path):
@@ -43,7 +44,8 @@ def test_sqlite_runs_the_whole_migration_in_one_transaction_with_a_foreign_key_c
 def test_servers_run_one_transaction_per_revision_on_a_pool_free_engine():
     app_engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
     engine, args = migrating.engine_and_args(app_engine, {}, {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20}})
-    assert args == {"transaction_per_migration": True}
+    assert args.keys() == {"transaction_per_migration", "process_revision_directives"}
+    assert args["transaction_per_migration"] is True
     assert isinstance(engine.pool, sa.pool.NullPool), "pool options of the app do not apply to migrations"
 
 
@@ -157,3 +159,62 @@ def test_echo_shows_each_statement_the_migration_runs(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert "INFO  [alembic.env] CREATE TABLE user (" in completed.stderr
     assert "INFO  [alembic.env] Database: " in completed.stderr.splitlines()[0]
+
+
+# Autogenerate's warning about a rename written as a drop and an add
+
+SESSION_TOKEN = "session_token: so.Mapped[str | None] = so.mapped_column(sa.String(32))"
+LOGIN_TOKEN = 'session_token: so.Mapped[str | None] = so.mapped_column("login_token", sa.String(32))'
+BIO = "\n    bio: so.Mapped[str | None] = so.mapped_column(sa.String(32))"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project, its database at the head, where `flask db migrate` may write a revision."""
+    project = tmp_path / "project"
+    copy_project(ROOT, project)
+    env = {**os.environ, "FLASK_APP": "blog.py", "DATABASE_URL": f"sqlite:///{tmp_path / 'blog.sqlite'}"}
+    # flask is the one beside the interpreter running the tests, as in an active venv.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    run_flask(project, env, "db", "upgrade")
+    return project, env
+
+
+def run_flask(project, env, *arguments):
+    """Run a flask command in the project and return what it printed on stderr, where Alembic logs."""
+    completed = subprocess.run(["flask", *arguments], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stderr
+
+
+def migrate_after(project, env, old, new):
+    """Change app/models.py, run `flask db migrate`; return (what it logged, the revision files it wrote)."""
+    models = project / "app" / "models.py"
+    assert old in models.read_text(), f"app/models.py no longer contains {old!r}"
+    models.write_text(models.read_text().replace(old, new))
+    versions = project / "migrations" / "versions"
+    before = set(versions.glob("*.py"))
+    said = run_flask(project, env, "db", "migrate", "-m", "change the user")
+    return said, sorted(set(versions.glob("*.py")) - before)
+
+
+def test_autogenerate_warns_about_a_renamed_column_and_still_writes_the_revision(project):
+    said, written = migrate_after(*project, SESSION_TOKEN, LOGIN_TOKEN)
+    # alembic.ini's log format cuts the level to five letters.
+    assert 'WARNI [alembic.env] "user"."session_token" is dropped and "user"."login_token" added' in said
+    [revision] = written
+    assert "batch_op.drop_column('session_token')" in revision.read_text()
+    assert "sa.Column('login_token'" in revision.read_text()
+
+
+def test_autogenerate_writes_an_added_column_without_a_warning(project):
+    said, written = migrate_after(*project, SESSION_TOKEN, SESSION_TOKEN + BIO)
+    assert "Detected added column 'user.bio'" in said
+    assert "WARNI" not in said
+    assert len(written) == 1
+
+
+def test_autogenerate_still_writes_no_revision_when_nothing_changed(project):
+    said, written = migrate_after(*project, SESSION_TOKEN, SESSION_TOKEN)
+    assert "No changes in schema detected." in said
+    assert written == []

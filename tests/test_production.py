@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from config import ProductionConfig
+from config import ProductionConfig, TestConfig
 from tests.helpers import MIGRATIONS, ROOT, find_servers, free_port, scratch_database
 
 
@@ -21,6 +21,13 @@ from tests.helpers import MIGRATIONS, ROOT, find_servers, free_port, scratch_dat
 def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set to a long random value in production"):
         create_app(ProductionConfig, {"SECRET_KEY": secret_key})
+
+
+def test_the_real_secret_key_rule_is_its_own_setting_not_read_from_secure_cookies():
+    # A developer may try secure cookies behind a local HTTPS proxy with the development key.
+    create_app(TestConfig, {"SESSION_COOKIE_SECURE": True, "SECRET_KEY": "short"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set to a long random value in production"):
+        create_app(TestConfig, {"REQUIRE_REAL_SECRET_KEY": True, "SECRET_KEY": "short"})
 
 
 def test_production_cookies_are_secure_httponly_and_lax():

@@ -69,9 +69,10 @@ def test_a_profile_address_of_a_name_no_one_can_have_is_not_found_on_any_engine(
 
 
 @pytest.mark.parametrize("name", ["Alice", "//victim", "..", "ali ce", "ali\u200bce"])
-def test_registration_refuses_a_username_outside_the_rule_with_a_message(client, name):
+def test_registration_refuses_a_username_outside_the_rule_with_a_message(app, client, name):
     data = {"username": name, "email": "new@example.com", "password": "pw", "password2": "pw"}
     response = submit(client, "/auth/register", data)
     assert response.status_code == 200
     assert "Use only lowercase letters, digits, - and _ in a username." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

@@ -5,12 +5,12 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from app.extensions import db
-from app.forms import Form
+from app.forms import HTMLForm
 from app.models import USERNAME, User
-from app.validators import PlainText, asks_the_database
+from app.validators import PlainText
 
 
-class LoginForm(Form):
+class LoginForm(HTMLForm):
     """Username and password, with an option to stay logged in."""
 
     username = StringField("Username", validators=[DataRequired(), PlainText()])
@@ -19,7 +19,7 @@ class LoginForm(Form):
     submit = SubmitField("Log in")
 
 
-class RegistrationForm(Form):
+class RegistrationForm(HTMLForm):
     """A new account: the lengths match the columns in the user table."""
 
     # The same rule as the database's (migrations/versions/d4b7f1a9c2e5_enforce_username_rules.py).
@@ -40,13 +40,11 @@ class RegistrationForm(Form):
     )
     submit = SubmitField("Register")
 
-    @asks_the_database
     def validate_username(self, username):
         """Refuse a username that someone already has."""
         if db.session.scalar(sa.select(User.id).where(User.username == username.data)):
             raise ValidationError("That username is taken. Please choose another.")
 
-    @asks_the_database
     def validate_email(self, email):
         """Refuse an email address that is already registered."""
         if db.session.scalar(sa.select(User.id).where(User.email == email.data)):

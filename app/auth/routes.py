@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import LoginForm, RegistrationForm
 from app.extensions import db
 from app.models import User
-from app.validators import CONTROL_OR_LINE_BREAKS
+from app.validators import CONTROL_CHARACTERS
 
 bp = Blueprint("auth", __name__)
 
@@ -19,7 +19,7 @@ def is_local_path(target):
     # A CR or LF cannot go into the Location header at all, and browsers drop tabs and line breaks
     # from a URL, which makes "/\t/evil.example" another site; no path of ours holds a control character.
     # Browsers also read a backslash as a slash, so "/\\evil.example" would leave the site too.
-    if CONTROL_OR_LINE_BREAKS.search(target) or "\\" in target:
+    if CONTROL_CHARACTERS.search(target) or "\\" in target:
         return False
     parts = urlsplit(target)
     return target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
@@ -73,10 +73,10 @@ def register():
         try:
             db.session.commit()
         except sa.exc.IntegrityError:
-            # Another request registered the same name between our check and our insert.
+            # Another request registered the same username or email address between our checks and our insert.
             db.session.rollback()
             form.username.errors.append("That username or email address was just taken.")
-            return render_template("auth/register.html", title="Register", form=form)
-        flash("Welcome! You can log in now.")
-        return redirect(url_for("auth.login"))
+        else:
+            flash("Welcome! You can log in now.")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", title="Register", form=form)

@@ -3,11 +3,11 @@
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import Form
+from app.forms import HTMLForm
 from app.validators import PlainText
 
 
-class PostForm(Form):
+class PostForm(HTMLForm):
     """A post of 1 to 140 characters, the length of post.body."""
 
     post = TextAreaField(
@@ -15,7 +15,7 @@ class PostForm(Form):
         validators=[
             DataRequired(message="A post cannot be empty."),
             Length(min=1, max=140, message="A post can be at most 140 characters long."),
-            PlainText(allow_line_breaks=True),
+            PlainText(allow_tab_and_line_breaks=True),
         ],
     )
     submit = SubmitField("Post")
