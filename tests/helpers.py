@@ -3,11 +3,9 @@
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from alembic.script import ScriptDirectory
 
 from app import create_app
 from app.extensions import db
+from benchmarks.helpers import free_port, scratch_database  # noqa: F401 (tests import free_port from here)
 from config import TestConfig, database_url_from
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,19 +96,6 @@ def wait_until(condition, what, seconds=60):
         time.sleep(0.05)
 
 
-def free_port():
-    """Find a TCP port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def quick_start_commands():
-    """Return the lines of the first code block under the README's "## Quick start"."""
-    section = (ROOT / "README.md").read_text().split("\n## Quick start\n", 1)[1]
-    return section.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
-
-
 def copy_project(source, destination):
     """Copy what git tracks (and new files it does not ignore), as a fresh clone would have it."""
     listed = subprocess.run(
@@ -169,22 +155,3 @@ def scratch_database_on(name):
         pytest.skip(missing[0])
     with scratch_database(servers[name]) as url:
         yield url
-
-
-@contextmanager
-def scratch_database(server_url):
-    """Create a uniquely named database on a server, yield its URL, and drop it afterwards."""
-    url = sa.make_url(server_url)
-    name = f"migrations_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
-    quote = admin.dialect.identifier_preparer.quote
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            # A server process that was just stopped may not have closed its connections yet.
-            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
-            connection.exec_driver_sql(f"DROP DATABASE {quote(name)}{force}")
-        admin.dispose()

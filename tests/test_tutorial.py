@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -10,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from tests.helpers import CSRF_TOKEN, ROOT, copy_project, find_servers, free_port, quick_start_commands
-from tests.tutorial import mismatches, parse, run_session, runnable_commands
+from tests.helpers import CSRF_TOKEN, ROOT, copy_project, find_servers, free_port
+from tests.tutorial import Terminal, mismatches, parse, run_session, runnable_commands
 
 # Variables a learner would not have set (CI among them: tools print more under it); the tutorial's
 # commands set what they need themselves.
@@ -30,13 +31,21 @@ def browse(opener, url, form=None):
         return response.read().decode()
 
 
-def play_with_the_site(project, env):
+def quick_start():
+    """The console blocks under the README's "## Quick start": the venv, the install, the serve command."""
+    section = (ROOT / "README.md").read_text().split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    return parse(section)
+
+
+def play_with_the_site(terminal):
     """Run the README's serve command, register, log in and post as a visitor would, then stop it."""
     port = free_port()
+    (serve,) = [command for command in quick_start() if command.serves]
+    program, *arguments = serve.text.split()
     server = subprocess.Popen(
-        ["bash", "-c", quick_start_commands()[0]],
-        cwd=project,
-        env={**env, "FLASK_RUN_PORT": str(port)},  # `flask run` serves on 5000, which may be taken here.
+        [shutil.which(program, path=terminal.env["PATH"]), *arguments],
+        cwd=terminal.folder,
+        env={**terminal.env, "FLASK_RUN_PORT": str(port)},  # `flask run` serves on 5000, which may be taken here.
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -64,7 +73,10 @@ def play_with_the_site(project, env):
     finally:
         # The README says Ctrl+C. SIGTERM ends the server the same way, and unlike SIGINT it still
         # works when the tests run as a background job, whose children ignore SIGINT.
-        os.killpg(server.pid, signal.SIGTERM)
+        if os.name == "nt":
+            server.terminate()
+        else:
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
@@ -83,8 +95,15 @@ def test_a_learner_takes_the_quick_start_then_the_site_then_every_tutorial_comma
     # A terminal shows stdout and stderr in the order they are written; a pipe would buffer stdout.
     env["PYTHONUNBUFFERED"] = "1"
 
-    play_with_the_site(project, env)
-    outputs = run_session(runnable, project, env, timeout=900)
+    # A learner's terminal: the Quick start makes and activates the project's own .venv, installs the app
+    # and fills the site's database; then the site; then the tutorial, in the same terminal.
+    terminal = Terminal(project, env, venv="create")
+    setup = quick_start()
+    setup_outputs = run_session(setup, terminal, timeout=QUICK_START_TIMEOUT)
+    problems = mismatches("README.md", setup, setup_outputs, project)
+    assert not problems, "\n\n".join(problems)
+    play_with_the_site(terminal)
+    outputs = run_session(runnable, terminal, timeout=900)
 
     left_out = len(ours) - len(runnable)
     summary = f"TUTORIAL.md: ran {len(runnable)} commands; left out {left_out}"

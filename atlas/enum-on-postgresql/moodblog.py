@@ -1,5 +1,6 @@
 """The microblog with one more model: readers react to a post with a mood."""
 
+import click
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -20,3 +21,14 @@ class Reaction(db.Model):
 
 
 app = create_app()
+
+
+@app.cli.command("react")
+@click.argument("post_id", type=int)
+@click.argument("user_id", type=int)
+@click.argument("mood")
+def react(post_id, user_id, mood):
+    """Store one reader's reaction to a post, as the app does when a reader clicks a mood."""
+    db.session.add(Reaction(post_id=post_id, user_id=user_id, mood=mood))
+    db.session.commit()
+    click.echo(f"Stored: user {user_id} reacts to post {post_id} with {mood!r}.")
