@@ -4,21 +4,31 @@ import sqlite3
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from config import TestConfig
 from tests.helpers import app_for, scratch_database_on, submit
 
 
 @pytest.fixture
-def app():
-    """An app on a fresh in-memory database with the tables made from the models."""
-    app = create_app(TestConfig)
+def app_database_url():
+    """The database the `app` fixture uses: a private in-memory SQLite (a module may override this fixture)."""
+    return TestConfig.SQLALCHEMY_DATABASE_URI
+
+
+@pytest.fixture
+def app(app_database_url):
+    """An app with the tables made from the models, holding no app context."""
+    app = app_for(app_database_url)
     with app.app_context():
         db.create_all()
-        yield app
-        db.session.remove()
+    # Yielded outside the context, as flaskr does: each request then gets its own context, `g` and
+    # database session, as on a server. A held context would be reused by every request, so the
+    # user Flask-Login keeps in `g` would hide a login that never wrote its cookie. A test that
+    # reads the database opens a context of its own: `with app.app_context():`.
+    yield app
+    with app.app_context():
         db.drop_all()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -8,17 +8,17 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.forms import NOT_FIELDS, NOT_TEXT
 from app.models import User
 from tests.helpers import CSRF_TOKEN, statements_run, submit
 
 
-def test_register_creates_the_user_and_sends_them_to_login(client, auth):
+def test_register_creates_the_user_and_sends_them_to_login(app, client, auth):
     response = auth.register()
     assert response.status_code == 302
     assert response.headers["Location"] == "/auth/login"
-    user = db.session.scalar(sa.select(User).where(User.username == "alice"))
-    assert user.email == "alice@example.com"
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "alice"))
+        assert user.email == "alice@example.com"
 
 
 def test_real_configurations_hash_with_full_strength_pbkdf2():
@@ -27,15 +27,16 @@ def test_real_configurations_hash_with_full_strength_pbkdf2():
     assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "pbkdf2:sha256"
 
 
-def test_password_is_stored_hashed(client, auth):
+def test_password_is_stored_hashed(app, client, auth):
     auth.register(password="correct horse")
-    user = db.session.scalar(sa.select(User))
-    assert "correct horse" not in user.password_hash
-    assert user.password_hash.startswith("pbkdf2:sha256:")
-    # PostgreSQL and MariaDB refuse a hash longer than the column; SQLite would not notice.
-    assert len(user.password_hash) <= User.__table__.c.password_hash.type.length
-    assert user.check_password("correct horse")
-    assert not user.check_password("wrong horse")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert "correct horse" not in user.password_hash
+        assert user.password_hash.startswith("pbkdf2:sha256:")
+        # PostgreSQL and MariaDB refuse a hash longer than the column; SQLite would not notice.
+        assert len(user.password_hash) <= User.__table__.c.password_hash.type.length
+        assert user.check_password("correct horse")
+        assert not user.check_password("wrong horse")
 
 
 @pytest.mark.parametrize(
@@ -51,13 +52,14 @@ def test_password_is_stored_hashed(client, auth):
         ({"password": "", "password2": ""}, "This field is required."),
     ],
 )
-def test_register_shows_why_the_form_was_refused(client, auth, fields, message):
+def test_register_shows_why_the_form_was_refused(app, client, auth, fields, message):
     auth.register(username="taken", email="taken@example.com")
     data = {"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw", **fields}
     response = submit(client, "/auth/register", data)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
 def test_login_and_logout(client, auth):
@@ -116,14 +118,15 @@ def test_logged_in_user_is_sent_home_from_login_and_register(client, auth):
     assert client.get("/auth/register").headers["Location"] == "/"
 
 
-def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(client):
+def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(app, client):
     response = client.post(
         "/auth/register",
         data={"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw"},
     )
     assert response.status_code == 400
     assert "The CSRF token is missing." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 def test_logout_needs_a_post_with_a_csrf_token(client, auth):
@@ -144,11 +147,12 @@ def test_logout_needs_a_post_with_a_csrf_token(client, auth):
         ({"email": "b\x07@x.org"}, "email"),
     ],
 )
-def test_register_refuses_control_characters(client, fields, field):
+def test_register_refuses_control_characters(app, client, fields, field):
     data = {"username": "bob", "email": "bob@example.com", "password": "pw", "password2": "pw", **fields}
     response = submit(client, "/auth/register", data)
     assert "Please use only ordinary characters here." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 @pytest.mark.parametrize(
@@ -176,24 +180,24 @@ def registration(**fields):
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    "fields",
     [
-        ({"username": "bob\x00"}, "Please use only ordinary characters here."),
-        ({"email": "bob\x00@example.com"}, "Please use only ordinary characters here."),
-        ({"username": "b" * 65}, "Field cannot be longer than 64 characters."),
-        ({"email": "not-an-address"}, "Invalid email address."),
+        {"username": "bob\x00"},
+        {"email": "bob\x00@example.com"},
+        {"username": "b" * 65 + "\x00"},
+        {"username": "bob\x7f"},
     ],
 )
-def test_register_asks_the_database_only_about_values_the_other_checks_accepted(engine_app, fields, message):
-    # On PostgreSQL, asking whether a name with a NUL is taken fails with a 500 before the
-    # control-character check can refuse it; on every engine, no refused value reaches the database.
+def test_register_never_asks_the_database_about_a_control_character(engine_app, fields):
+    # On PostgreSQL, asking whether a name with a NUL is taken fails with a 500; PlainText stops the
+    # field's checks, so validate_username and validate_email never send such a value to any engine.
     db.create_all()
     client = engine_app.test_client()
     refused = next(iter(fields.values()))
     with statements_run(lookups=True, with_parameters=True) as statements:
         response = submit(client, "/auth/register", registration(**fields))
     assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
+    assert "Please use only ordinary characters here." in response.get_data(as_text=True)
     assert not [statement for statement, parameters in statements if refused in parameter_values(parameters)]
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
@@ -209,51 +213,49 @@ def test_register_still_refuses_a_taken_name_after_the_other_checks_pass(engine_
 
 @pytest.mark.parametrize("path", ["/auth/register", "/auth/login"])
 @pytest.mark.parametrize("field", ["username", "password"])
-def test_a_field_sent_as_a_file_is_refused_with_a_message(client, auth, path, field):
+def test_a_field_sent_as_a_file_is_a_missing_field(app, client, auth, path, field):
+    # The forms read request.form only, where a browser puts text: an upload is no field of theirs.
     auth.register(username="bob", email="bob@example.com", password="pw")
     token = CSRF_TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
     data = {"csrf_token": token, **registration(), field: (io.BytesIO(b"bob"), "bob.txt")}
     response = client.post(path, data=data, content_type="multipart/form-data")
     assert response.status_code == 200
-    assert NOT_TEXT in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    assert "This field is required." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
     assert "Log out" not in client.get("/").get_data(as_text=True)
 
 
 def post_json(client, path, body):
-    """Send `body` as JSON, with the form token in a header as a JSON client would."""
+    """Send `body` as a JSON body, with the form token in a header as a JSON client would."""
     token = CSRF_TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
-    return client.post(path, data=json.dumps(body), content_type="application/json", headers={"X-CSRFToken": token})
+    return client.post(path, data=body, content_type="application/json", headers={"X-CSRFToken": token})
 
 
-@pytest.mark.parametrize("value", [7, 1.5, True, False, None, {"name": "bob"}, [1], ["bob", 2], [["bob"]], "bob\ud800"])
-@pytest.mark.parametrize("field", ["username", "email", "password"])
-def test_register_refuses_json_that_is_not_text_with_a_message(client, field, value):
-    response = post_json(client, "/auth/register", registration(**{field: value}))
-    assert response.status_code == 200
-    assert NOT_TEXT in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
-
-
-@pytest.mark.parametrize("body", [[], [["username", "bob"]], "bob", 42, True, None])
-def test_a_json_body_that_is_not_an_object_is_refused_with_a_message(client, body):
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps(registration()),
+        *(json.dumps(registration(username=value)) for value in (7, None, {"name": "bob"}, ["bob", 2], "bob\ud800")),
+        *(json.dumps(value) for value in ([], [["username", "bob"]], "bob", 42, True, None)),
+        '{"username": ',
+        "[" * 100_000 + "]" * 100_000,
+        "\x00",
+    ],
+)
+def test_a_json_body_is_a_form_with_every_field_missing(app, client, body):
+    # Whatever the JSON holds, the right fields included, it is never read: no 5xx, and no one registered.
     response = post_json(client, "/auth/register", body)
     assert response.status_code == 200
-    assert NOT_FIELDS in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    assert "This field is required." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-@pytest.mark.parametrize("body", ['{"username": ', "[" * 100_000 + "]" * 100_000, "\x00"])
-def test_a_body_that_json_cannot_read_is_refused_with_a_message(client, body):
-    token = CSRF_TOKEN.search(client.get("/auth/register").get_data(as_text=True)).group(1)
-    response = client.post("/auth/register", data=body, content_type="application/json", headers={"X-CSRFToken": token})
+def test_a_json_login_with_the_right_password_logs_no_one_in(client, auth):
+    auth.register(username="bob", email="bob@example.com", password="pw")
+    response = post_json(client, "/auth/login", json.dumps({"username": "bob", "password": "pw", "remember_me": ["y"]}))
     assert response.status_code == 200
-    assert NOT_FIELDS in response.get_data(as_text=True)
-
-
-def test_json_of_text_registers_and_logs_in_as_a_form_does(client):
-    assert post_json(client, "/auth/register", registration()).headers["Location"] == "/auth/login"
-    assert db.session.scalar(sa.select(User.email).where(User.username == "bob")) == "bob@example.com"
-    response = post_json(client, "/auth/login", {"username": "bob", "password": "pw", "remember_me": ["y"]})
-    assert response.headers["Location"] == "/"
-    assert client.get_cookie("remember_token") is not None
+    assert "This field is required." in response.get_data(as_text=True)
+    assert client.get_cookie("remember_token") is None
+    assert "Log out" not in client.get("/").get_data(as_text=True)

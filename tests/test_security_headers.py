@@ -17,8 +17,8 @@ EXPECTED = {
 
 
 @pytest.fixture(params=["development", "production"])
-def app(request):
-    """The app in the development or the production settings, on an in-memory database."""
+def configured_app(request):
+    """The app in the development or the production settings, on an in-memory database, holding no app context."""
     if request.param == "production":
         app = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 64})
     else:
@@ -30,8 +30,7 @@ def app(request):
 
     with app.app_context():
         db.create_all()
-        yield app
-        db.session.remove()
+    return app
 
 
 def policy(response):
@@ -53,8 +52,8 @@ def policy(response):
         ("/post", "get", 302),  # Not logged in: sent to the login page.
     ],
 )
-def test_every_kind_of_response_carries_the_security_headers(app, path, method, status):
-    with getattr(app.test_client(), method)(path) as response:  # Closes the static file it sends.
+def test_every_kind_of_response_carries_the_security_headers(configured_app, path, method, status):
+    with getattr(configured_app.test_client(), method)(path) as response:  # Closes the static file it sends.
         assert response.status_code == status
     for name, value in EXPECTED.items():
         assert response.headers.get(name) == value, name
@@ -66,19 +65,19 @@ def test_every_kind_of_response_carries_the_security_headers(app, path, method, 
     assert "script-src" not in sources and "style-src" not in sources  # Both fall back to 'self' alone.
 
 
-def test_no_configuration_redirects_to_https_itself(app):
+def test_no_configuration_redirects_to_https_itself(configured_app):
     # TLS ends at the proxy in front of the app, which talks to it over plain HTTP.
-    response = app.test_client().get("/", base_url="http://blog.example")
+    response = configured_app.test_client().get("/", base_url="http://blog.example")
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_a_header_a_view_sets_itself_is_kept(app):
-    @app.route("/embeddable")
+def test_a_header_a_view_sets_itself_is_kept(configured_app):
+    @configured_app.route("/embeddable")
     def embeddable():
         return "framed", {"X-Frame-Options": "SAMEORIGIN"}
 
-    response = app.test_client().get("/embeddable")
+    response = configured_app.test_client().get("/embeddable")
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 

@@ -1,8 +1,10 @@
 <%!
     def quoted(value):
-        """Write a revision id, a tuple of them, or None, in the double quotes ruff format uses."""
+        """Write a revision id or branch label, a tuple of them, or None, in the double quotes ruff format uses."""
         if isinstance(value, (tuple, list)):
-            return "(" + ", ".join(quoted(item) for item in value) + ")"
+            items = [quoted(item) for item in value]
+            # One item needs its comma: ("x") is the string "x", ("x",) the tuple.
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         return "None" if value is None else f'"{value}"'
 %>"""${message}
 

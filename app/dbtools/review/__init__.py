@@ -20,9 +20,10 @@ from app.dbtools.review.code_rules import failure_rules, imports_app_rules, irre
 from app.dbtools.review.data_rules import data_rules, lossy_downgrade_rules
 from app.dbtools.review.postgresql_rules import postgresql_rules, squawk_verdict
 from app.dbtools.review.recorder import Recorder
-from app.dbtools.review.report import Report, product, shown_url, version_query, write_revision
+from app.dbtools.review.report import Report, product, version_query, write_revision
 from app.dbtools.review.scratch import recorder_for
 from app.dbtools.review.sqlite_rules import sqlite_rules
+from app.migrating import describe
 
 
 @click.command("review")
@@ -61,7 +62,9 @@ def review_database(directory=None, mode="upgrade", target=None):
         plan = ups + downs
 
     report = Report()
-    report.lines.append(f"Database: {shown_url(engine.url)} ({product(engine.dialect.name)} {version})")
+    # Named as every `flask db` command names it (app/migrating.py), with a server's version too.
+    server = "" if engine.dialect.name == "sqlite" else f" ({product(engine.dialect.name)} {version})"
+    report.lines.append(f"Database: {describe(engine.url)}{server}")
     at = ", ".join(current) if current else "no revision (empty)"
     report.lines.append(f"At: {at}" if mode != "all" else "At: an empty database of the same kind (--all)")
     if not plan:
@@ -70,7 +73,7 @@ def review_database(directory=None, mode="upgrade", target=None):
 
     with recorder_for(engine, mode, migrate.db.metadata) as (how, recorder):
         command = {"upgrade": "flask db upgrade", "downgrade": f"flask db downgrade {target}", "all": "every revision"}
-        report.lines.append(f"Reviewing: {command[mode]}, {len(plan)} revision steps; {how}")
+        report.lines.append(f"Reviewing: {command[mode]}, {steps(len(plan))}; {how}")
         report.lines.append("")
         upgrades = {}
         for direction, script in plan:
@@ -83,7 +86,7 @@ def review_database(directory=None, mode="upgrade", target=None):
     errors, warnings = report.errors, len(report.findings) - report.errors
     report.lines.append(
         f"Summary: {errors} {'error' if errors == 1 else 'errors'}, "
-        f"{warnings} {'warning' if warnings == 1 else 'warnings'} in {len(plan)} revision steps."
+        f"{warnings} {'warning' if warnings == 1 else 'warnings'} in {steps(len(plan))}."
     )
     return report
 
@@ -110,3 +113,8 @@ def findings_for(run, dialect, mode, upgrades, metadata):
         imports_app_rules(run.script, current_app.import_name.split(".")[0], found)
     failure_rules(run, found)
     return found
+
+
+def steps(count):
+    """Say how many revision steps a review covers."""
+    return f"{count} revision {'step' if count == 1 else 'steps'}"

@@ -76,14 +76,3 @@ def shown_path(path):
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def shown_url(url):
-    """The database URL without its password, and an SQLite file's path as shown_path() writes it."""
-    if url.get_backend_name() == "sqlite":
-        return (
-            f"sqlite:///{shown_path(url.database)}"
-            if url.database not in (None, "", ":memory:")
-            else "sqlite:// (in memory)"
-        )
-    return url.render_as_string(hide_password=True)
