@@ -5,7 +5,10 @@ which Command Prompt and PowerShell spell differently or not at all.
 """
 
 import difflib
+import os
 import shutil
+import stat
+import sys
 from pathlib import Path
 
 import click
@@ -28,6 +31,12 @@ def text_files(paths):
             yield path
         else:
             raise click.BadParameter(f"{path.as_posix()} does not exist.")
+
+
+def make_writable_and_retry(function, path, error):
+    """Remove a read-only file after all: git leaves its objects read-only, which Windows will not delete."""
+    os.chmod(path, stat.S_IWRITE)
+    function(path)
 
 
 @click.group("files")
@@ -58,8 +67,10 @@ def remove(paths):
     """Remove files and folders below this folder; one that is not there is fine."""
     for path in paths:
         inside_this_folder(path)
-        if path.is_dir():
-            shutil.rmtree(path)
+        if path.is_dir() and sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=make_writable_and_retry)
+        elif path.is_dir():
+            shutil.rmtree(path, onerror=make_writable_and_retry)  # Python 3.11 names the hook onerror.
         elif path.exists():
             path.unlink()
         else:
