@@ -1,0 +1,1 @@
+"""The scratch project's tests folder: atlas/testing-migrations.md copies test_stairway.py into it."""
