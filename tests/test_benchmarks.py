@@ -4,6 +4,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks.drop_column import available_methods
 from benchmarks.pages import PAGES
 from tests.helpers import ROOT
@@ -31,6 +33,7 @@ def assert_numbers(rows, labels, columns):
             assert re.match(r"\d[\d,.]* ", row[column] + " "), (column, row)
 
 
+@pytest.mark.slow
 def test_drop_column_prints_a_row_per_size_and_writes_output(tmp_path):
     output = tmp_path / "drop_column.md"
     printed = run_benchmark("drop_column", "--users", "300", "600", "--repeat", "1", "--output", str(output))

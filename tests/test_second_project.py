@@ -20,6 +20,9 @@ import sqlalchemy as sa
 from tests.helpers import ROOT, scratch_database_on
 from tests.tutorial import parse
 
+# Each test starts `flask` in the project, and the fixture builds it with three more: slow.
+pytestmark = pytest.mark.slow
+
 CHAPTER = (ROOT / "TUTORIAL.md").read_text().split("\n## In your own project\n", 1)[1].split("\n## ", 1)[0]
 FLASK = Path(sys.executable).parent / "flask"
 
@@ -219,7 +222,6 @@ def test_the_apps_loggers_survive_an_in_process_upgrade(project):
     assert completed.stdout.strip() == "enabled", completed.stderr
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["sqlite", "postgres", "mariadb"])
 def test_eight_upgrades_started_together_all_succeed(project, engine, tmp_path):
     def run(database_url):

@@ -56,6 +56,7 @@ def flask_seed_on_a_terminal(environment, *arguments):
     return shown.decode().replace("\r\n", "\n")
 
 
+@pytest.mark.slow
 def test_in_a_pipe_seed_prints_its_two_lines_and_nothing_else(database):
     completed = subprocess.run(
         [sys.executable, "-m", "flask", "seed", "--users", "3", "--posts", str(MANY)],
@@ -69,6 +70,7 @@ def test_in_a_pipe_seed_prints_its_two_lines_and_nothing_else(database):
     assert completed.stderr == ""
 
 
+@pytest.mark.slow
 def test_on_a_terminal_a_long_seed_shows_a_progress_bar(database):
     shown = flask_seed_on_a_terminal(database, "--users", "3", "--posts", str(MANY))
     assert "Adding posts  [" in shown
@@ -76,6 +78,7 @@ def test_on_a_terminal_a_long_seed_shows_a_progress_bar(database):
     assert shown.endswith(PIPE_OUTPUT)
 
 
+@pytest.mark.slow
 def test_on_a_terminal_the_default_seed_shows_what_the_tutorial_shows(database):
     shown = flask_seed_on_a_terminal(database)
     assert shown == "Added 10 users and 30 posts.\nEvery sample user's password is 'password'.\n"
@@ -124,6 +127,7 @@ def test_seed_fills_and_tops_up_every_engine(engine_app):
     assert counts == [4, BATCH + 1]
 
 
+@pytest.mark.slow
 def test_the_seed_benchmark_prints_a_row_per_way_and_writes_output(tmp_path):
     output = tmp_path / "seed.md"
     printed = subprocess.run(
