@@ -69,5 +69,5 @@ def sqlite_report(drop):
     elif not drop:
         click.echo(f"Left behind by a failed batch step: {', '.join(leftovers)}")
         click.echo(
-            "Run `flask sqlite-report --drop-leftovers` to remove those whose original table still holds the rows."
+            "Run this command again with --drop-leftovers to remove those whose original table still holds the rows."
         )
