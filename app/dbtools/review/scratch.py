@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.dbtools.review.recorder import Recorder
+from app.migrating import SQLITE_BUSY_TIMEOUT, sqlite_engine
 
 # Long enough for a quiet table; short enough that a review never makes a busy site wait.
 POSTGRESQL_LOCK_TIMEOUT = "1s"
@@ -22,7 +23,8 @@ def recorder_for(engine, mode, metadata):
             path = Path(folder) / "review.sqlite"
             if mode != "all":
                 copy_sqlite(engine, path)
-            scratch = sqlite_scratch_engine(path)
+            # The engine a migration runs on (app/migrating.py): real transactions, DDL included.
+            scratch = sqlite_engine(sa.make_url(f"sqlite:///{path.as_posix()}"), {}, SQLITE_BUSY_TIMEOUT)
             try:
                 with scratch.connect() as connection, connection.begin():
                     how = "dry run on a copy of the database" if mode != "all" else "dry run on an empty scratch file"
@@ -70,21 +72,3 @@ def copy_sqlite(engine, path):
             source.backup(target)
         finally:
             target.close()
-
-
-def sqlite_scratch_engine(path):
-    """An engine on the scratch file whose transactions and savepoints are real, DDL included."""
-    scratch = sa.create_engine(f"sqlite:///{path.as_posix()}", poolclass=sa.pool.NullPool)
-
-    @sa.event.listens_for(scratch, "connect")
-    def connect(dbapi_connection, connection_record):
-        # The recipe in SQLAlchemy's pysqlite documentation: SQLAlchemy, not the driver, sends BEGIN.
-        dbapi_connection.isolation_level = None
-        # As migrations/env.py does: batch mode drops and rebuilds tables that others refer to.
-        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
-
-    @sa.event.listens_for(scratch, "begin")
-    def begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-    return scratch
