@@ -31,7 +31,7 @@ LOCK_TIMEOUT = "3s"
 # Ten minutes stops a runaway statement before it holds a table for hours; bigger jobs belong in
 # batches outside the migration (TUTORIAL.md's appendix has the measurements).
 STATEMENT_TIMEOUT = "10min"
-# Engine options that configure a pool; the migration engine has none (see migration_engine()).
+# Engine options that configure a pool: the migration engine has none, so that its connections really close.
 POOL_OPTIONS = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping", "pool_use_lifo"}
 # The dialect column types are written in to compare them: any one will do, and SQLite's needs no driver.
 TYPE_DIALECT = sa.create_mock_engine("sqlite://", None).dialect
