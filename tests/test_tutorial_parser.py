@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.tutorial import matches, normalize, parse, sqlite_in_range
+from tests.helpers import ROOT
+from tests.tutorial import NotPortable, check_portable, matches, normalize, parse, split, sqlite_in_range
 
 MARKDOWN = """\
 Some text.
@@ -86,3 +87,61 @@ def test_ellipsis_stands_for_any_lines(expected, actual, result):
 )
 def test_sqlite_range(spec, version, result):
     assert sqlite_in_range(spec, version) is result
+
+
+PAGES = ["README.md", "TUTORIAL.md", "atlas/*.md", "exercises/*.md", "exercises/solutions/*.md"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted(path for pattern in PAGES for path in ROOT.glob(pattern)),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_every_command_on_every_page_reads_the_same_in_every_shell(page):
+    # Blocks for a server or another SQLite are checked here too, not only where they run.
+    check_portable(parse(page.read_text()))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export DATABASE_URL=sqlite:///x.sqlite",
+        "DATABASE_URL=sqlite:///x.sqlite flask db upgrade",
+        "flask db upgrade && flask seed",
+        "flask db history | grep head",
+        "flask schema-diagram > schema.txt",
+        "rm -rf scratch_migrations",
+        "flask files remove instance/*.sqlite",
+        "python -c 'print(1)'",
+        'python -c "print($HOME)"',
+        'flask files find "a" "unclosed',
+        "flask run &",
+        "cd app; flask db heads",
+    ],
+)
+def test_a_command_that_one_shell_reads_differently_is_refused(command):
+    with pytest.raises(NotPortable):
+        split(command)
+
+
+def test_a_plain_command_splits_into_its_program_and_arguments_as_every_shell_would():
+    command = 'flask --env-file databases/tutorial.env db migrate -m "add user about_me"'
+    assert split(command) == [
+        "flask",
+        "--env-file",
+        "databases/tutorial.env",
+        "db",
+        "migrate",
+        "-m",
+        "add user about_me",
+    ]
+    assert (
+        split('python -c "import sqlite3; print(sqlite3.sqlite_version)"')[2]
+        == "import sqlite3; print(sqlite3.sqlite_version)"
+    )
+
+
+def test_a_shell_block_holds_only_the_virtual_environment():
+    (command,) = parse("<!-- shell: bash -->\n```console\n$ source .venv/bin/activate && flask run\n```\n")
+    with pytest.raises(NotPortable, match="holds only the venv commands"):
+        check_portable([command])
