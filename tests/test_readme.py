@@ -35,7 +35,7 @@ def test_the_quick_start_installs_the_app_without_the_test_tooling():
     app_only = (ROOT / "requirements.txt").read_text().lower()
     assert not any(tool in app_only for tool in ("pytest", "hypothesis", "playwright", "ruff"))
     tests = [command.text for command in parse(section("Tests"))]
-    assert tests == ["pip install -q -r requirements-dev.txt", "python -m pytest"]
+    assert tests == ["pip install -q -r requirements-dev.txt", "python -m pytest -n auto"]
 
 
 OLD_PYTHON = sorted(Path.home().glob(".pyenv/versions/3.10.*/bin/python"))
