@@ -6,6 +6,7 @@ Copy this module into your own app and add the few lines marked "Added" in migra
 
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +28,9 @@ MIGRATION_LOCK_NAME_SQL = "CONCAT('flask db upgrade ', DATABASE())"
 # it, so the site stalls for as long as the ALTER waits. A page here may wait 5 seconds at most, so the
 # ALTER gives up after 3. A revision that gives up is rolled back whole and can run again.
 LOCK_TIMEOUT = "3s"
+# Seconds between two tries of a revision that gave up on its lock (`-x lock_retries=N`), long enough for
+# a short transaction in the way to end; strong_migrations waits 10 s too.
+LOCK_RETRY_DELAY = 10
 # A backfill or index build on a big table may rightly take minutes, but holds its locks all along.
 # Ten minutes stops a runaway statement before it holds a table for hours; bigger jobs belong in
 # batches outside the migration (TUTORIAL.md's appendix has the measurements).
@@ -165,9 +169,9 @@ def explain_lock_timeout(exception_context):
     timeout = exception_context.connection.info.get("lock_timeout") if exception_context.connection else None
     if timeout is None or getattr(exception_context.original_exception, "sqlstate", None) != "55P03":
         return None
-    # No retry here: a transaction that has held the table this long seldom ends within seconds, and
-    # every attempt stalls the site once more. The deploy step, which can wait and alert, decides.
-    return RuntimeError(
+    # No retry by default: a transaction that has held the table this long seldom ends within seconds,
+    # and every attempt stalls the site once more. `-x lock_retries=N` asks for them (run_migrations()).
+    return LockNotAvailable(
         f"The revision above could not lock a table it changes within lock_timeout ({timeout}): another "
         "session is using the table, and waiting longer would keep every query behind it waiting too. "
         "PostgreSQL rolled the revision back: the database is still at the revision before it "
@@ -176,6 +180,29 @@ def explain_lock_timeout(exception_context):
         "xact_start; then wait for that transaction to end (or end it with SELECT pg_terminate_backend(pid)) "
         "and run `flask db upgrade` again."
     )
+
+
+class LockNotAvailable(RuntimeError):
+    """A revision gave up on a table lock within lock_timeout, and PostgreSQL rolled it back."""
+
+
+def run_migrations(context):
+    """Run the migrations; with `-x lock_retries=N`, run a revision that gave up on its lock N more times."""
+    value = context.get_x_argument(as_dictionary=True).get("lock_retries", "0")
+    if not value.isdigit():
+        raise RuntimeError(f"-x lock_retries={value}: give a whole number of retries, such as 3.")
+    retries = int(value)
+    for attempt in range(1, retries + 2):
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            return
+        except LockNotAvailable:
+            if attempt > retries:
+                raise
+            # Alembic reads the current revision again, so the run goes on from the one that gave up.
+            logger.warning("Trying again in %d s (retry %d of %d).", LOCK_RETRY_DELAY, attempt, retries)
+            time.sleep(LOCK_RETRY_DELAY)
 
 
 def explain_busy_database(seconds):

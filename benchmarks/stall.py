@@ -9,6 +9,7 @@ post, while threads run the timeline's query and insert posts in a loop. The way
 
 - stock: `-x lock_timeout=0`, no lock timeout, as Alembic and Flask-Migrate come;
 - project: migrations/env.py as shipped, with its lock_timeout;
+- project, retries: the same with `-x lock_retries=5`, which tries the revision again 10 s after it gives up;
 - lock-safe: exhibits/lock-safe/, whose CHECK is added NOT VALID and validated apart.
 
 A migration that gives up is run again once the report has ended. Then each of the two
@@ -41,6 +42,7 @@ CHECK_REVISION = "e2a9d4f6b813"
 WAYS = {
     "stock": (MIGRATIONS, ["-x", "lock_timeout=0"]),
     "project": (MIGRATIONS, []),
+    "project, retries": (MIGRATIONS, ["-x", "lock_retries=5"]),
     "lock-safe": (LOCK_SAFE, []),
 }
 # The timeline's query (app/main/routes.py): the newest posts with their authors, a page and one more.

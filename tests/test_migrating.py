@@ -4,6 +4,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,55 @@ def test_autogenerate_still_writes_no_revision_when_nothing_changed(project):
     said, written = migrate_after(*project, SESSION_TOKEN, SESSION_TOKEN)
     assert "No changes in schema detected." in said
     assert written == []
+
+
+def test_lock_retries_runs_a_revision_that_gave_up_again_until_it_gets_its_lock(monkeypatch, capsys):
+    monkeypatch.setattr(migrating, "LOCK_RETRY_DELAY", 1)
+    with scratch_database_on("postgres") as url:
+        app = app_for(url)
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision="7c1e5b9d0a34")
+        reader = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with reader.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM post").scalar()  # a report holding `post`
+            # The report ends after the first try has given up, before the second.
+            timer = threading.Timer(1.5, connection.rollback)
+            timer.start()
+            with app.app_context():
+                upgrade(directory=MIGRATIONS, x_arg=["lock_timeout=1s", "lock_retries=2"])
+                assert current_revision() == HEAD
+                db.engine.dispose()
+            timer.join()
+        reader.dispose()
+    err = capsys.readouterr().err
+    assert "Trying again in 1 s (retry 1 of 2)." in err
+    assert "retry 2 of 2" not in err
+
+
+def test_without_lock_retries_a_revision_that_gave_up_stops_the_run(monkeypatch, capsys):
+    with scratch_database_on("postgres") as url:
+        app = app_for(url)
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision="7c1e5b9d0a34")
+        reader = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with reader.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM post").scalar()
+            with app.app_context(), pytest.raises(SystemExit):
+                upgrade(directory=MIGRATIONS, x_arg=["lock_timeout=1s"])
+            connection.rollback()
+        with app.app_context():
+            assert current_revision() == "7c1e5b9d0a34"
+            db.engine.dispose()
+        reader.dispose()
+    assert "Trying again" not in capsys.readouterr().err
+
+
+def test_lock_retries_that_is_not_a_number_is_refused_before_anything_runs(tmp_path, capsys):
+    app = app_for(f"sqlite:///{tmp_path / 'retries.sqlite'}")
+    with app.app_context(), pytest.raises(SystemExit):
+        upgrade(directory=MIGRATIONS, x_arg=["lock_retries=many"])
+    assert "-x lock_retries=many: give a whole number of retries, such as 3." in capsys.readouterr().err
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert not sa.inspect(connection).has_table("user")
+        db.engine.dispose()

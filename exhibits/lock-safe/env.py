@@ -116,8 +116,8 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # Changed: through migrating, which runs a revision again with -x lock_retries=N.
+        migrating.run_migrations(context)
 
 
 if context.is_offline_mode():
