@@ -45,6 +45,7 @@ def steps(markdown):
 
 
 @pytest.mark.slow
+@pytest.mark.tutorial
 def test_the_page_builds_the_2020_error_and_fixes_it_in_an_empty_folder(tmp_path):
     folder = tmp_path / "myapp"
     folder.mkdir()

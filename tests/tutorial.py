@@ -44,10 +44,10 @@ OWN_SHELL = "powershell" if os.name == "nt" else "bash"
 PROGRAMS = {"flask", "python", "pip", "git", "cd", "psql", "createdb", "dropdb", "mariadb"}
 # What the shell-specific blocks may hold: making and entering the virtual environment.
 VENV_COMMANDS = {
-    "bash": {"python3 -m venv .venv", "source .venv/bin/activate"},
-    "cmd": {"py -m venv .venv", r".venv\Scripts\activate"},
+    "bash": {"python3 -m venv --upgrade-deps .venv", "source .venv/bin/activate"},
+    "cmd": {"py -m venv --upgrade-deps .venv", r".venv\Scripts\activate"},
     "powershell": {
-        "py -m venv .venv",
+        "py -m venv --upgrade-deps .venv",
         "Set-ExecutionPolicy -Scope CurrentUser -ExecutionPolicy RemoteSigned",
         r".venv\Scripts\Activate.ps1",
     },
@@ -239,7 +239,7 @@ class Terminal:
                 self.activate(own if self.venv == "create" else Path(sys.executable).parent)
             return ""  # PowerShell's execution policy: the runner starts no script
         if self.venv == "create":
-            arguments = [sys.executable, "-m", "venv", ".venv"]
+            arguments = [sys.executable, "-m", "venv", "--upgrade-deps", ".venv"]
             return subprocess.run(arguments, cwd=self.folder, capture_output=True, text=True, timeout=timeout).stdout
         return ""
 
