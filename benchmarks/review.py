@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.helpers import markdown_table
+
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = str(ROOT / "migrations")
 # Three revisions before the head: the CHECK on post.body rebuilds post in batch mode.
@@ -64,13 +66,11 @@ def main(argv=None):
                 started = time.perf_counter()
                 report = review_database(MIGRATIONS, mode, target)
                 seconds = time.perf_counter() - started
-                rows.append((label, seconds, report.errors, len(report.findings) - report.errors))
+                warnings = len(report.findings) - report.errors
+                rows.append({"mode": label, "seconds": f"{seconds:.2f}", "errors": report.errors, "warnings": warnings})
         assert digest(path) == before, "the review changed the database"
         print(f"SQLite {path.stat().st_size / 1e6:.0f} MB, {args.posts:,} posts")
-        print("| mode | seconds | errors | warnings |")
-        print("| --- | --- | --- | --- |")
-        for label, seconds, errors, warnings in rows:
-            print(f"| {label} | {seconds:.2f} | {errors} | {warnings} |")
+        print(markdown_table(rows), end="")
 
 
 if __name__ == "__main__":
