@@ -16,7 +16,7 @@ A migration that gives up is run again once the report has ended. Then each of t
 revisions is timed plain and lock-safe, with nothing in the way but the writers. The
 Markdown tables go to stdout, and to --output FILE if given.
 
-At its defaults it took 3 min 13 s and peaked at 127 MB for all its processes together (the
+At its defaults it took 2 to 3 min and peaked at 127 MB for all its processes together (the
 largest 77 MB; PostgreSQL's own memory not counted), measured on a 2-core machine busy with
 other work.
 """

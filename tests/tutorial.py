@@ -239,7 +239,7 @@ class Terminal:
                 self.activate(own if self.venv == "create" else Path(sys.executable).parent)
             return ""  # PowerShell's execution policy: the runner starts no script
         if self.venv == "create":
-            arguments = [sys.executable, "-m", "venv", "--upgrade-deps", ".venv"]
+            arguments = [sys.executable, "-m", "venv", ".venv"]  # the pip this Python has is current enough
             return subprocess.run(arguments, cwd=self.folder, capture_output=True, text=True, timeout=timeout).stdout
         return ""
 
