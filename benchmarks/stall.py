@@ -1,4 +1,4 @@
-"""Reproduce the outage a migration causes on a live PostgreSQL, and measure it three ways.
+"""Reproduce the outage a migration causes on a live PostgreSQL, and measure it four ways.
 
     TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test python -m benchmarks.stall
 
@@ -182,7 +182,7 @@ def build(url, engine, directory, start, end):
 
 
 def measure(url, posts, hold):
-    """Seed, run the stall three ways and the four builds, and return the report."""
+    """Seed, run the stall each way and the four builds, and return the report."""
     engine = sa.create_engine(url, pool_size=10)
     try:
         seed(url, engine, posts)
