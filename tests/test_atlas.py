@@ -1,21 +1,16 @@
 """The troubleshooting atlas: every page's console blocks make their error happen, and fix it, as shown."""
 
-import os
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import ROOT, copy_project, find_servers
-from tests.tutorial import Terminal, mismatches, parse, run_session, runnable_commands
+from tests.tutorial import Terminal, learner_env, mismatches, parse, run_session, runnable_commands
 
 # The page that starts in an empty folder has a test of its own (tests/test_fix_it_in_your_own_app.py).
 PAGES = sorted(
     path for path in (ROOT / "atlas").glob("*.md") if path.name not in ("README.md", "fix-it-in-your-own-app.md")
 )
-# Variables a learner would not have set (CI among them: pytest, run by a page, prints more under it).
-UNSET = ("CI", "DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "PYTHONPATH")
 
 
 @pytest.mark.slow
@@ -31,9 +26,7 @@ def test_atlas_page_prints_what_it_shows(page, tmp_path, record_property):
     project = tmp_path / "project"
     project.mkdir()
     copy_project(ROOT, project)
-    env = {name: value for name, value in os.environ.items() if name not in UNSET}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    env["PYTHONUNBUFFERED"] = "1"
+    env = learner_env()
     env.update({f"TEST_{name.upper()}_URL": url for name, url in servers.items()})
     outputs = run_session(runnable, Terminal(project, env, venv="reuse"), timeout=600)
 

@@ -9,19 +9,16 @@ the way the exercise and its reference solution say.
 import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import ROOT, copy_project
-from tests.tutorial import NotPortable, Terminal, check_portable, mismatches, parse, sqlite_in_range
+from tests.tutorial import NotPortable, Terminal, check_portable, learner_env, mismatches, parse, sqlite_in_range
 
 TEACHING = ROOT / "exercises" / "TEACHING.md"
 EXERCISES = ROOT / "exercises" / "README.md"
 SOLUTIONS = ROOT / "exercises" / "solutions"
 # Variables a student would not have set (CI among them: tools print more under it).
-UNSET = ("CI", "DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "VIRTUAL_ENV", "PYTHONPATH")
 LINK = re.compile(r"\[[^\]]+\]\(([^)#]*)#([^)]+)\)")
 HEADING = re.compile(r"^(#+) (.+)$")
 
@@ -198,11 +195,8 @@ def clone(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     copy_project(ROOT, project)
-    env = {name: value for name, value in os.environ.items() if name not in UNSET}
     # python and flask are the ones beside the interpreter running the tests, as in an active venv.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    # A terminal shows stdout and stderr in the order they are written; a pipe would buffer stdout.
-    env["PYTHONUNBUFFERED"] = "1"
+    env = learner_env()
     # The student's own git settings: a name for commits, and nothing from this machine's config.
     env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
     env.update(GIT_AUTHOR_NAME="Student", GIT_AUTHOR_EMAIL="student@example.com")

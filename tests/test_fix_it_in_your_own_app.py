@@ -1,16 +1,13 @@
 """atlas/fix-it-in-your-own-app.md, followed in an empty folder: the files it shows, its edits, its commands."""
 
 import json
-import os
 import re
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import ROOT
-from tests.tutorial import FENCE, Terminal, mismatches, parse, run_session, sqlite_in_range
+from tests.tutorial import FENCE, Terminal, learner_env, mismatches, parse, run_session, sqlite_in_range
 
 PAGE = ROOT / "atlas" / "fix-it-in-your-own-app.md"
 FILE = re.compile(r"^<!-- file: (\S+) -->$")
@@ -49,11 +46,7 @@ def steps(markdown):
 def test_the_page_builds_the_2020_error_and_fixes_it_in_an_empty_folder(tmp_path):
     folder = tmp_path / "myapp"
     folder.mkdir()
-    unset = ("CI", "DATABASE_URL", "FLASK_APP", "FLASK_DEBUG", "PYTHONPATH")
-    env = {name: value for name, value in os.environ.items() if name not in unset}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    env["PYTHONUNBUFFERED"] = "1"
-    terminal = Terminal(folder, env, venv="reuse")
+    terminal = Terminal(folder, learner_env(), venv="reuse")
 
     problems, ran = [], 0
     for step in steps(PAGE.read_text()):

@@ -12,11 +12,8 @@ import urllib.request
 import pytest
 
 from tests.helpers import CSRF_TOKEN, ROOT, copy_project, find_servers, free_port
-from tests.tutorial import Terminal, mismatches, parse, run_session, runnable_commands
+from tests.tutorial import Terminal, learner_env, mismatches, parse, run_session, runnable_commands
 
-# Variables a learner would not have set (CI among them: tools print more under it); the tutorial's
-# commands set what they need themselves.
-UNSET = ("CI", "DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "VIRTUAL_ENV", "PYTHONPATH")
 QUICK_START_TIMEOUT = 300
 
 
@@ -90,10 +87,9 @@ def test_a_learner_takes_the_quick_start_then_the_site_then_every_tutorial_comma
     project = tmp_path / "project"
     project.mkdir()
     copy_project(ROOT, project)
-    env = {name: value for name, value in os.environ.items() if name not in UNSET}
+    # Not yet activated: the Quick start makes the project's own venv.
+    env = learner_env(activated=False)
     env.update({f"TEST_{name.upper()}_URL": url for name, url in servers.items()})
-    # A terminal shows stdout and stderr in the order they are written; a pipe would buffer stdout.
-    env["PYTHONUNBUFFERED"] = "1"
 
     # A learner's terminal: the Quick start makes and activates the project's own .venv, installs the app
     # and fills the site's database; then the site; then the tutorial, in the same terminal.

@@ -190,6 +190,21 @@ def check_portable(commands):
             split(command.text)
 
 
+# Variables a learner's new terminal does not have: the app's settings, a venv left active, and CI
+# (tools such as pytest print more under it).
+UNSET = ("CI", "DATABASE_URL", "SECRET_KEY", "FLASK_APP", "FLASK_DEBUG", "VIRTUAL_ENV", "PYTHONPATH")
+
+
+def learner_env(activated=True):
+    """The environment of a learner's new terminal; `activated` puts the venv running the tests on PATH."""
+    env = {name: value for name, value in os.environ.items() if name not in UNSET}
+    if activated:
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    # A terminal shows stdout and stderr in the order they are written; a pipe would buffer stdout.
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 class Terminal:
     """A learner's terminal: a folder, an environment, and the virtual environment once activated."""
 
