@@ -87,11 +87,14 @@ def postgres_url():
 
 @pytest.fixture
 def engine_app(database_url):
-    """An app inside its app context, as Flask-Migrate needs, on an empty database of each engine."""
+    """An app on an empty database of each engine, holding no app context, like `app`.
+
+    Flask-Migrate's functions and `db` need a context: a test opens one with `with engine_app.app_context():`
+    around them, and makes its requests outside it.
+    """
     app = app_for(database_url)
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
 
 

@@ -191,7 +191,8 @@ def registration(**fields):
 def test_register_never_asks_the_database_about_a_control_character(engine_app, fields):
     # On PostgreSQL, asking whether a name with a NUL is taken fails with a 500; PlainText stops the
     # field's checks, so validate_username and validate_email never send such a value to any engine.
-    db.create_all()
+    with engine_app.app_context():
+        db.create_all()
     client = engine_app.test_client()
     refused = next(iter(fields.values()))
     with statements_run(lookups=True, with_parameters=True) as statements:
@@ -199,16 +200,19 @@ def test_register_never_asks_the_database_about_a_control_character(engine_app, 
     assert response.status_code == 200
     assert "Please use only ordinary characters here." in response.get_data(as_text=True)
     assert not [statement for statement, parameters in statements if refused in parameter_values(parameters)]
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    with engine_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 def test_register_still_refuses_a_taken_name_after_the_other_checks_pass(engine_app):
-    db.create_all()
+    with engine_app.app_context():
+        db.create_all()
     client = engine_app.test_client()
     submit(client, "/auth/register", registration())
     response = submit(client, "/auth/register", registration(email="other@example.com"))
     assert "That username is taken. Please choose another." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    with engine_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
 @pytest.mark.parametrize("path", ["/auth/register", "/auth/login"])

@@ -183,16 +183,17 @@ def test_both_forms_run_up_and_down_on_postgresql_and_end_in_the_same_schema(pos
 
 
 def test_lock_safe_exhibit_runs_up_and_down_with_rows_on_every_engine(engine_app):
-    upgrade(directory=LOCK_SAFE)
-    engine_app.test_cli_runner().invoke(args=["seed", "--users", "3", "--posts", "9"])
-    downgrade(directory=LOCK_SAFE, revision=BEFORE_INDEX)
-    assert current_revision() == BEFORE_INDEX
-    upgrade(directory=LOCK_SAFE)
-    assert current_revision() == HEAD
-    with db.engine.connect() as connection:
-        assert connection.scalar(sa.text("SELECT count(*) FROM post")) == 9
-    checks = [check["name"] for check in sa.inspect(db.engine).get_check_constraints("post")]
-    assert checks == ["ck_post_body_length"]
+    with engine_app.app_context():
+        upgrade(directory=LOCK_SAFE)
+        engine_app.test_cli_runner().invoke(args=["seed", "--users", "3", "--posts", "9"])
+        downgrade(directory=LOCK_SAFE, revision=BEFORE_INDEX)
+        assert current_revision() == BEFORE_INDEX
+        upgrade(directory=LOCK_SAFE)
+        assert current_revision() == HEAD
+        with db.engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM post")) == 9
+        checks = [check["name"] for check in sa.inspect(db.engine).get_check_constraints("post")]
+        assert checks == ["ck_post_body_length"]
 
 
 def test_lock_safe_upgrade_recovers_from_an_invalid_index_a_failed_build_left(postgres_url):

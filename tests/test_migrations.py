@@ -57,43 +57,46 @@ def test_history_has_a_single_head():
 
 
 def test_stairway_up_and_down_keeps_every_row(engine_app):
-    for step, revision in enumerate(REVISIONS):
-        before = snapshot()
-        upgrade(directory=MIGRATIONS, revision=revision)
-        after_upgrade = snapshot()
-        # A step owns the columns it adds or removes; their contents are its business.
-        owned = columns_of(before) ^ columns_of(after_upgrade)
-        assert_unowned_data_unchanged(before, after_upgrade, owned)
+    with engine_app.app_context():
+        for step, revision in enumerate(REVISIONS):
+            before = snapshot()
+            upgrade(directory=MIGRATIONS, revision=revision)
+            after_upgrade = snapshot()
+            # A step owns the columns it adds or removes; their contents are its business.
+            owned = columns_of(before) ^ columns_of(after_upgrade)
+            assert_unowned_data_unchanged(before, after_upgrade, owned)
 
-        downgrade(directory=MIGRATIONS, revision="-1")
-        after_downgrade = snapshot()
-        assert columns_of(after_downgrade) == columns_of(before), f"downgrade of {revision} left a different schema"
-        assert_unowned_data_unchanged(before, after_downgrade, owned)
+            downgrade(directory=MIGRATIONS, revision="-1")
+            after_downgrade = snapshot()
+            assert columns_of(after_downgrade) == columns_of(before), f"downgrade of {revision} left a different schema"
+            assert_unowned_data_unchanged(before, after_downgrade, owned)
 
-        upgrade(directory=MIGRATIONS, revision=revision)
-        assert snapshot() == after_upgrade, f"second upgrade to {revision} differs from the first"
+            upgrade(directory=MIGRATIONS, revision=revision)
+            assert snapshot() == after_upgrade, f"second upgrade to {revision} differs from the first"
 
-        add_rows(f"step{step}")
+            add_rows(f"step{step}")
 
-    assert [len(snapshot()[table]["id"]) for table in ("user", "post")] == [len(REVISIONS), 2 * len(REVISIONS)]
-    downgrade(directory=MIGRATIONS, revision="base")
-    assert table_names() == {"alembic_version"}
+        assert [len(snapshot()[table]["id"]) for table in ("user", "post")] == [len(REVISIONS), 2 * len(REVISIONS)]
+        downgrade(directory=MIGRATIONS, revision="base")
+        assert table_names() == {"alembic_version"}
 
 
 def test_models_match_the_head_revision(engine_app):
-    upgrade(directory=MIGRATIONS)
-    result = engine_app.test_cli_runner().invoke(args=["db", "check"])
-    assert result.exit_code == 0, result.output
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        result = engine_app.test_cli_runner().invoke(args=["db", "check"])
+        assert result.exit_code == 0, result.output
 
 
 def test_db_check_notices_a_model_the_migrations_lack(engine_app):
-    upgrade(directory=MIGRATIONS)
-    extra = sa.Table("extra", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
-    try:
-        result = engine_app.test_cli_runner().invoke(args=["db", "check"])
-    finally:
-        db.metadata.remove(extra)
-    assert result.exit_code != 0
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        extra = sa.Table("extra", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
+        try:
+            result = engine_app.test_cli_runner().invoke(args=["db", "check"])
+        finally:
+            db.metadata.remove(extra)
+        assert result.exit_code != 0
 
 
 def test_head_schema_is_the_classic_user_and_post(sqlite_migration_app):
@@ -131,11 +134,12 @@ def test_head_schema_is_the_classic_user_and_post(sqlite_migration_app):
 
 
 def test_database_refuses_a_post_body_over_140_characters(engine_app):
-    upgrade(directory=MIGRATIONS)
-    insert = sa.text("INSERT INTO post (body) VALUES (:body)")
-    with db.engine.begin() as connection:
-        connection.execute(insert, {"body": "é" * 140})
-    # PostgreSQL and MariaDB refuse by the VARCHAR length; SQLite, only by the CHECK constraint.
-    refusal = "ck_post_body_length" if db.engine.dialect.name == "sqlite" else "too long"
-    with pytest.raises(sa.exc.DBAPIError, match=refusal), db.engine.begin() as connection:
-        connection.execute(insert, {"body": "x" * 141})
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        insert = sa.text("INSERT INTO post (body) VALUES (:body)")
+        with db.engine.begin() as connection:
+            connection.execute(insert, {"body": "é" * 140})
+        # PostgreSQL and MariaDB refuse by the VARCHAR length; SQLite, only by the CHECK constraint.
+        refusal = "ck_post_body_length" if db.engine.dialect.name == "sqlite" else "too long"
+        with pytest.raises(sa.exc.DBAPIError, match=refusal), db.engine.begin() as connection:
+            connection.execute(insert, {"body": "x" * 141})

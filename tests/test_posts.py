@@ -171,7 +171,8 @@ def test_a_post_of_text_is_accepted_from_a_multipart_form_too(app, client, auth)
 
 @pytest.mark.parametrize("body", ["a\x00b", "\x00"])
 def test_a_post_with_a_nul_is_refused_on_every_engine(engine_app, body):
-    db.create_all()
+    with engine_app.app_context():
+        db.create_all()
     client = engine_app.test_client()
     data = {"username": "alice", "email": "alice@example.com", "password": "pw", "password2": "pw"}
     submit(client, "/auth/register", data)
@@ -179,7 +180,8 @@ def test_a_post_with_a_nul_is_refused_on_every_engine(engine_app, body):
     response = submit(client, "/post", {"post": body})
     assert response.status_code == 200
     assert "Please use only ordinary characters here." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+    with engine_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
 
 
 def test_a_post_without_an_author_a_username_a_time_or_a_body_renders_on_every_engine(engine_app):
@@ -189,20 +191,21 @@ def test_a_post_without_an_author_a_username_a_time_or_a_body_renders_on_every_e
     NOT NULL columns (microblog's current models) would be the other way, but they take a new revision,
     and a new head changes what every page of the tutorial shows; the template alone needs none.
     """
-    upgrade(directory=MIGRATIONS)
-    users, posts = User.__table__, Post.__table__
-    with db.engine.begin() as connection:
-        alice = connection.execute(sa.insert(users).values(username="alice", email="alice@example.com"))
-        nameless = connection.execute(sa.insert(users).values(username=None, email="nameless@example.com"))
-        # Each value given, None too: the model's default would otherwise fill in the time.
-        connection.execute(
-            sa.insert(posts),
-            [
-                {"body": "no author, no time", "user_id": None, "timestamp": None},
-                {"body": None, "user_id": nameless.inserted_primary_key[0], "timestamp": datetime(2024, 1, 1)},
-                {"body": "by alice, no time", "user_id": alice.inserted_primary_key[0], "timestamp": None},
-            ],
-        )
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        users, posts = User.__table__, Post.__table__
+        with db.engine.begin() as connection:
+            alice = connection.execute(sa.insert(users).values(username="alice", email="alice@example.com"))
+            nameless = connection.execute(sa.insert(users).values(username=None, email="nameless@example.com"))
+            # Each value given, None too: the model's default would otherwise fill in the time.
+            connection.execute(
+                sa.insert(posts),
+                [
+                    {"body": "no author, no time", "user_id": None, "timestamp": None},
+                    {"body": None, "user_id": nameless.inserted_primary_key[0], "timestamp": datetime(2024, 1, 1)},
+                    {"body": "by alice, no time", "user_id": alice.inserted_primary_key[0], "timestamp": None},
+                ],
+            )
     client = engine_app.test_client()
     timeline = client.get("/")
     assert timeline.status_code == 200

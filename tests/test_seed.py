@@ -117,14 +117,15 @@ def test_a_second_seed_tops_up_by_counting_posts_not_reading_them(app):
 
 
 def test_seed_fills_and_tops_up_every_engine(engine_app):
-    db.create_all()
-    runner = engine_app.test_cli_runner()
-    first = runner.invoke(args=["seed", "--users", "3", "--posts", str(BATCH + 1)])
-    again = runner.invoke(args=["seed", "--users", "4", "--posts", str(BATCH + 1)])
-    assert first.output.startswith(f"Added 3 users and {BATCH + 1} posts."), first.output
-    assert again.output.startswith("Added 1 users and 0 posts."), again.output
-    counts = [db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (User, Post)]
-    assert counts == [4, BATCH + 1]
+    with engine_app.app_context():
+        db.create_all()
+        runner = engine_app.test_cli_runner()
+        first = runner.invoke(args=["seed", "--users", "3", "--posts", str(BATCH + 1)])
+        again = runner.invoke(args=["seed", "--users", "4", "--posts", str(BATCH + 1)])
+        assert first.output.startswith(f"Added 3 users and {BATCH + 1} posts."), first.output
+        assert again.output.startswith("Added 1 users and 0 posts."), again.output
+        counts = [db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (User, Post)]
+        assert counts == [4, BATCH + 1]
 
 
 @pytest.mark.slow

@@ -24,45 +24,49 @@ def add_user(name):
 
 @pytest.mark.parametrize("name", POSERS)
 def test_the_database_refuses_a_username_outside_the_rule(engine_app, name):
-    upgrade(directory=MIGRATIONS)
-    add_user("alice")
-    with pytest.raises(sa.exc.DBAPIError):
-        add_user(name)
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        add_user("alice")
+        with pytest.raises(sa.exc.DBAPIError):
+            add_user(name)
 
 
 def test_the_rule_takes_lowercase_letters_digits_hyphens_and_underscores(engine_app):
-    upgrade(directory=MIGRATIONS)
-    for name in ("alice", "bob_2", "carol-smith", "x" * 64):
-        add_user(name)
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        for name in ("alice", "bob_2", "carol-smith", "x" * 64):
+            add_user(name)
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
 
 
 def test_the_revision_names_the_usernames_that_break_the_rule_and_changes_nothing(engine_app, capsys):
-    upgrade(directory=MIGRATIONS, revision=BEFORE_RULES)
-    # (MariaDB would refuse "Alice" beside "alice" already: its unique index ignores case.)
-    for name in ("alice", "Bob", "//victim"):
-        add_user(name)
-    with pytest.raises(SystemExit):
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS, revision=BEFORE_RULES)
+        # (MariaDB would refuse "Alice" beside "alice" already: its unique index ignores case.)
+        for name in ("alice", "Bob", "//victim"):
+            add_user(name)
+        with pytest.raises(SystemExit):
+            upgrade(directory=MIGRATIONS)
+        message = capsys.readouterr().err
+        assert "2 usernames break the new rule (lowercase letters, digits, - and _): '//victim', 'Bob'" in message
+        assert current_revision() == BEFORE_RULES
+        # Renamed, they pass, and the upgrade goes through.
+        users = User.__table__
+        with db.engine.begin() as connection:
+            for old, new in (("Bob", "bob"), ("//victim", "victim")):
+                connection.execute(sa.update(users).where(users.c.username == old).values(username=new))
         upgrade(directory=MIGRATIONS)
-    message = capsys.readouterr().err
-    assert "2 usernames break the new rule (lowercase letters, digits, - and _): '//victim', 'Bob'" in message
-    assert current_revision() == BEFORE_RULES
-    # Renamed, they pass, and the upgrade goes through.
-    users = User.__table__
-    with db.engine.begin() as connection:
-        for old, new in (("Bob", "bob"), ("//victim", "victim")):
-            connection.execute(sa.update(users).where(users.c.username == old).values(username=new))
-    upgrade(directory=MIGRATIONS)
-    assert current_revision() != BEFORE_RULES
+        assert current_revision() != BEFORE_RULES
 
 
 @pytest.mark.parametrize("path", ["/user/ALICE", "/user/alice%20", "/user/Alice", "/user/ali%E2%80%8Bce", "/user/.."])
 def test_a_profile_address_of_a_name_no_one_can_have_is_not_found_on_any_engine(engine_app, path):
-    upgrade(directory=MIGRATIONS)
-    add_user("alice")
-    with db.engine.begin() as connection:
-        user_id = connection.scalar(sa.select(User.id))
-        connection.execute(sa.insert(Post.__table__).values(body="hello", user_id=user_id))
+    with engine_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        add_user("alice")
+        with db.engine.begin() as connection:
+            user_id = connection.scalar(sa.select(User.id))
+            connection.execute(sa.insert(Post.__table__).values(body="hello", user_id=user_id))
     client = engine_app.test_client()
     assert client.get("/user/alice").status_code == 200
     assert client.get(path).status_code == 404
