@@ -78,7 +78,8 @@ def seeded(tmp_path):
     with app.app_context():
         upgrade(directory=str(directory))
         app.test_cli_runner().invoke(args=["seed", "--users", "5", "--posts", "20"])
-        yield app, directory
+    yield app, directory
+    with app.app_context():
         db.engine.dispose()
 
 
@@ -91,50 +92,55 @@ def post_count():
 
 
 def test_the_app_enforces_foreign_keys(seeded):
-    with db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY constraint failed"):
-        db.session.execute(sa.text("INSERT INTO post (body, user_id) VALUES ('x', 424242)"))
-    db.session.rollback()
+    app, _ = seeded
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY constraint failed"):
+            db.session.execute(sa.text("INSERT INTO post (body, user_id) VALUES ('x', 424242)"))
+        db.session.rollback()
 
 
 @pytest.mark.parametrize("revision", [REBUILD_USER, CASCADE_THEN_REBUILD_USER], ids=["plain", "on-delete-cascade"])
 def test_rebuilding_user_keeps_every_post(seeded, revision):
     app, directory = seeded
-    add_revision(directory, revision)
-    upgrade(directory=str(directory))
-    assert current_revision() == "f0000000aa01"
-    assert post_count() == 20
-    # Enforcement is back on for the app's own connections afterwards.
-    with db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with app.app_context():
+        add_revision(directory, revision)
+        upgrade(directory=str(directory))
+        assert current_revision() == "f0000000aa01"
+        assert post_count() == 20
+        # Enforcement is back on for the app's own connections afterwards.
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @pytest.mark.parametrize(("statement", "row"), BREAKERS.values(), ids=BREAKERS.keys())
 def test_a_revision_that_breaks_foreign_keys_is_rolled_back_with_the_rows_named(seeded, capsys, statement, row):
     app, directory = seeded
-    add_revision(directory, BREAKING_REVISION.format(statement=statement))
-    with pytest.raises(SystemExit):
-        upgrade(directory=str(directory))
-    message = f"Rolled back the whole run: f0000000aa01 breaks foreign keys: post row {row} (no such user)"
-    assert message in capsys.readouterr().err
-    assert current_revision() == HEAD
-    assert post_count() == 20
-    assert "editor_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("post")}
+    with app.app_context():
+        add_revision(directory, BREAKING_REVISION.format(statement=statement))
+        with pytest.raises(SystemExit):
+            upgrade(directory=str(directory))
+        message = f"Rolled back the whole run: f0000000aa01 breaks foreign keys: post row {row} (no such user)"
+        assert message in capsys.readouterr().err
+        assert current_revision() == HEAD
+        assert post_count() == 20
+        assert "editor_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("post")}
 
 
 def test_a_statement_run_again_by_a_later_revision_is_checked_again(seeded, capsys):
     app, directory = seeded
-    add_revision(directory, ADD_POST.format(revision="f0000000aa01", down_revision=HEAD, user_id=1))
-    add_revision(
-        directory,
-        ADD_POST.format(revision="f0000000aa02", down_revision="f0000000aa01", user_id=424242),
-        revision="f0000000aa02",
-    )
-    with pytest.raises(SystemExit):
-        upgrade(directory=str(directory))
-    message = "Rolled back the whole run: f0000000aa02 breaks foreign keys: post row 22 (no such user)"
-    assert message in capsys.readouterr().err
-    # On SQLite the run is one transaction: the revision before the broken one goes too.
-    assert current_revision() == HEAD
-    assert post_count() == 20
+    with app.app_context():
+        add_revision(directory, ADD_POST.format(revision="f0000000aa01", down_revision=HEAD, user_id=1))
+        add_revision(
+            directory,
+            ADD_POST.format(revision="f0000000aa02", down_revision="f0000000aa01", user_id=424242),
+            revision="f0000000aa02",
+        )
+        with pytest.raises(SystemExit):
+            upgrade(directory=str(directory))
+        message = "Rolled back the whole run: f0000000aa02 breaks foreign keys: post row 22 (no such user)"
+        assert message in capsys.readouterr().err
+        # On SQLite the run is one transaction: the revision before the broken one goes too.
+        assert current_revision() == HEAD
+        assert post_count() == 20

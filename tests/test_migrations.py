@@ -14,8 +14,8 @@ from tests.helpers import MIGRATIONS, REVISIONS, SCRIPTS, app_for, snapshot
 def sqlite_migration_app(tmp_path):
     """An app on an empty SQLite database, for checks of the exact SQLite schema."""
     app = app_for(f"sqlite:///{tmp_path / 'schema.sqlite'}")
+    yield app
     with app.app_context():
-        yield app
         db.engine.dispose()
 
 
@@ -100,37 +100,38 @@ def test_db_check_notices_a_model_the_migrations_lack(engine_app):
 
 
 def test_head_schema_is_the_classic_user_and_post(sqlite_migration_app):
-    upgrade(directory=MIGRATIONS)
-    inspector = sa.inspect(db.engine)
+    with sqlite_migration_app.app_context():
+        upgrade(directory=MIGRATIONS)
+        inspector = sa.inspect(db.engine)
 
-    def columns(table):
-        return {
-            c["name"]: (type(c["type"]).__name__, getattr(c["type"], "length", None), c["nullable"])
-            for c in inspector.get_columns(table)
+        def columns(table):
+            return {
+                c["name"]: (type(c["type"]).__name__, getattr(c["type"], "length", None), c["nullable"])
+                for c in inspector.get_columns(table)
+            }
+
+        assert columns("user") == {
+            "id": ("INTEGER", None, False),
+            "username": ("VARCHAR", 64, True),
+            "email": ("VARCHAR", 120, True),
+            "password_hash": ("VARCHAR", 128, True),
+            "session_token": ("VARCHAR", 32, True),
         }
-
-    assert columns("user") == {
-        "id": ("INTEGER", None, False),
-        "username": ("VARCHAR", 64, True),
-        "email": ("VARCHAR", 120, True),
-        "password_hash": ("VARCHAR", 128, True),
-        "session_token": ("VARCHAR", 32, True),
-    }
-    assert columns("post") == {
-        "id": ("INTEGER", None, False),
-        "body": ("VARCHAR", 140, True),
-        "timestamp": ("DATETIME", None, True),
-        "user_id": ("INTEGER", None, True),
-    }
-    unique_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("user") if i["unique"]}
-    assert unique_indexes == {"ix_user_username": ["username"], "ix_user_email": ["email"]}
-    assert {i["name"] for i in inspector.get_indexes("post")} == {"ix_post_timestamp", "ix_post_user_id"}
-    [foreign_key] = inspector.get_foreign_keys("post")
-    assert (foreign_key["constrained_columns"], foreign_key["referred_table"], foreign_key["referred_columns"]) == (
-        ["user_id"],
-        "user",
-        ["id"],
-    )
+        assert columns("post") == {
+            "id": ("INTEGER", None, False),
+            "body": ("VARCHAR", 140, True),
+            "timestamp": ("DATETIME", None, True),
+            "user_id": ("INTEGER", None, True),
+        }
+        unique_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("user") if i["unique"]}
+        assert unique_indexes == {"ix_user_username": ["username"], "ix_user_email": ["email"]}
+        assert {i["name"] for i in inspector.get_indexes("post")} == {"ix_post_timestamp", "ix_post_user_id"}
+        [foreign_key] = inspector.get_foreign_keys("post")
+        assert (foreign_key["constrained_columns"], foreign_key["referred_table"], foreign_key["referred_columns"]) == (
+            ["user_id"],
+            "user",
+            ["id"],
+        )
 
 
 def test_database_refuses_a_post_body_over_140_characters(engine_app):
