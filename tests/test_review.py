@@ -341,6 +341,7 @@ def test_each_thing_that_blocks_a_native_drop_is_named_with_sqlites_error(case):
         # The same column with nothing in its way, in a table of its own.
         connection.exec_driver_sql("CREATE TABLE free (id INTEGER PRIMARY KEY, a INT)")
         assert sqlite_drop_blockers(connection, "free", "a") == []
+    engine.dispose()
     if sqlite3.sqlite_version_info >= (3, 35):
         # This SQLite has DROP COLUMN: the prediction is what it really says.
         raw = sqlite3.connect(":memory:")
@@ -348,6 +349,7 @@ def test_each_thing_that_blocks_a_native_drop_is_named_with_sqlites_error(case):
             raw.execute(statement)
         with pytest.raises(sqlite3.OperationalError, match=f"^{error}$".replace("(", r"\(").replace(")", r"\)")):
             raw.execute("ALTER TABLE t DROP COLUMN a")
+        raw.close()
 
 
 # Loses data

@@ -30,7 +30,9 @@ def configured_app(request):
 
     with app.app_context():
         db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def policy(response):

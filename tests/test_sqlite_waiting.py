@@ -82,6 +82,8 @@ def test_every_app_connection_reports_the_configured_busy_timeout(tmp_path, seco
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == int(seconds * 1000)
             # The timeout comes on top of what the app already asked of each connection.
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_post_waits_for_another_connections_write_lock(tmp_path):
