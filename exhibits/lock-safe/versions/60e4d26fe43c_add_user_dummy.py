@@ -2,7 +2,7 @@
 
 A learner adds a throwaway column to try migrations out. The downgrade is the step
 that failed on SQLite before 3.35 when it was written as a plain op.drop_column();
-batch mode works on every SQLite (TUTORIAL.md, chapter 3).
+batch mode works on every SQLite (TUTORIAL.md, "Replaying the 2020 downgrade").
 
 Revision ID: 60e4d26fe43c
 Revises: fb762c06d798

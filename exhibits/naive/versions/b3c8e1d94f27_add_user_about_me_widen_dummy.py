@@ -4,7 +4,7 @@ EXHIBIT: the learner gives User an about_me column and makes dummy 40 characters
 long, then runs `flask db migrate`. Without batch mode, autogenerate writes two plain
 operations. SQLite can add the column in place, but no SQLite can change a column's
 type, so the second operation fails. With the old env.py the first one has already
-been committed by then: the revision is half-applied (TUTORIAL.md, chapter 5).
+been committed by then: the revision is half-applied (TUTORIAL.md, "What a failed migration leaves behind").
 
 Revision ID: b3c8e1d94f27
 Revises: 60e4d26fe43c
