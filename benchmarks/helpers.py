@@ -1,10 +1,14 @@
 """Plain helpers the benchmarks (and tests/helpers.py) share: a Markdown table, a free port, a scratch database."""
 
+import re
 import socket
 import uuid
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+
+# The hidden field Flask-WTF puts in every form, and its value.
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def markdown_table(rows):

@@ -1,7 +1,6 @@
 """Plain helpers the tests share: paths, apps on a given database, forms, recorders and database servers."""
 
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from app import create_app
 from app.extensions import db
-from benchmarks.helpers import free_port, scratch_database  # noqa: F401 (tests import free_port from here)
+from benchmarks.helpers import CSRF_TOKEN, free_port, scratch_database  # noqa: F401 (tests import these from here)
 from config import TestConfig, database_url_from
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +29,6 @@ HEAD = SCRIPTS.get_current_head()
 TYPE_CHANGE_ERROR = (
     'near "TYPE": syntax error' if sqlite3.sqlite_version_info >= (3, 53) else 'near "ALTER": syntax error'
 )
-
-CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def app_for(database_url):
