@@ -43,6 +43,7 @@ from alembic.script import ScriptDirectory
 from werkzeug.security import generate_password_hash
 
 from benchmarks.helpers import CSRF_TOKEN, free_port, markdown_table
+from config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = ROOT / "migrations"
@@ -91,7 +92,6 @@ def build(path, posts, wal):
 
     from app import create_app
     from app.extensions import db
-    from config import Config
 
     app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
@@ -320,7 +320,10 @@ def main():
     parser.add_argument("--settle", type=float, default=5, help="seconds of load after each migration step")
     parser.add_argument("--wal", action="store_true", help="put the database in WAL mode before the load")
     parser.add_argument(
-        "--busy-timeout", type=float, default=60, help="the server's SQLITE_BUSY_TIMEOUT in seconds (config.py: 60)"
+        "--busy-timeout",
+        type=float,
+        default=Config.SQLITE_BUSY_TIMEOUT,
+        help=f"the server's SQLITE_BUSY_TIMEOUT in seconds (default: config.py's {Config.SQLITE_BUSY_TIMEOUT})",
     )
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import traceback
 from collections import Counter
+from contextlib import closing
 
 import flask_migrate
 import pytest
@@ -344,12 +345,11 @@ def test_each_thing_that_blocks_a_native_drop_is_named_with_sqlites_error(case):
     engine.dispose()
     if sqlite3.sqlite_version_info >= (3, 35):
         # This SQLite has DROP COLUMN: the prediction is what it really says.
-        raw = sqlite3.connect(":memory:")
-        for statement in setup:
-            raw.execute(statement)
-        with pytest.raises(sqlite3.OperationalError, match=f"^{error}$".replace("(", r"\(").replace(")", r"\)")):
-            raw.execute("ALTER TABLE t DROP COLUMN a")
-        raw.close()
+        with closing(sqlite3.connect(":memory:")) as raw:
+            for statement in setup:
+                raw.execute(statement)
+            with pytest.raises(sqlite3.OperationalError, match=f"^{error}$".replace("(", r"\(").replace(")", r"\)")):
+                raw.execute("ALTER TABLE t DROP COLUMN a")
 
 
 # Loses data

@@ -13,8 +13,9 @@ from app.models import Post
 from config import Config, TestConfig
 from tests.helpers import MIGRATIONS, submit
 
-# The longest a migration step held SQLite's lock with 3,000,000 posts, 32 clients writing and 8
-# reading (python -m benchmarks.load_during_migration).
+# The longest a migration step has held SQLite's lock with 3,000,000 posts, 32 clients writing and 8
+# reading: e2a9d4f6b813 in an earlier run of python -m benchmarks.load_during_migration, on a busy
+# machine (TUTORIAL.md's appendix has today's figures, 5 to 7 s).
 LONGEST_MEASURED_HOLD = 19.5
 HELD_POST = "written while holding the lock"
 # What Python's sqlite3 waits when not told otherwise.
