@@ -1,12 +1,13 @@
 """Fixtures the tests share: an app, its client and CLI runner, an auth helper, and a database of each engine."""
 
+import shutil
 import sqlite3
 
 import pytest
 
 from app.extensions import db
 from config import TestConfig
-from tests.helpers import app_for, scratch_database_on, submit
+from tests.helpers import MIGRATIONS, app_for, scratch_database_on, submit
 
 
 @pytest.fixture
@@ -66,6 +67,14 @@ class AuthActions:
 def auth(client):
     """Registers, logs in and logs out through the client."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def migrations(tmp_path):
+    """A copy of the shipped migrations directory in tmp_path, which a test may add revisions to."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    return directory
 
 
 @pytest.fixture(params=["sqlite", "postgres", "mariadb"])

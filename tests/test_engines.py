@@ -1,6 +1,5 @@
 """How the same history behaves on SQLite, PostgreSQL and MariaDB."""
 
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -42,15 +41,13 @@ def test_batch_step_copies_the_table_only_on_sqlite(engine_app):
             assert not any("_alembic_tmp_" in statement for statement in seen)
 
 
-def test_what_a_failed_migration_leaves_behind_on_each_engine(engine_app, tmp_path):
-    directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, directory)
-    (directory / "versions" / "fa11ed000001_half_failing.py").write_text(HALF_FAILING_REVISION.format(head=HEAD))
+def test_what_a_failed_migration_leaves_behind_on_each_engine(engine_app, migrations):
+    (migrations / "versions" / "fa11ed000001_half_failing.py").write_text(HALF_FAILING_REVISION.format(head=HEAD))
     with engine_app.app_context():
-        upgrade(directory=str(directory), revision=HEAD)
+        upgrade(directory=str(migrations), revision=HEAD)
 
         with pytest.raises(sa.exc.DBAPIError):
-            upgrade(directory=str(directory))
+            upgrade(directory=str(migrations))
 
         columns = {column["name"] for column in sa.inspect(db.engine).get_columns("user")}
         assert current_revision() == HEAD

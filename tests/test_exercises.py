@@ -37,14 +37,6 @@ SOLUTION_FILES = {
 
 
 @pytest.fixture
-def migrations(tmp_path):
-    """A student's copy of the migrations directory, as it is before the exercises."""
-    directory = tmp_path / "migrations"
-    shutil.copytree(ROOT / "migrations", directory, ignore=shutil.ignore_patterns("__pycache__"))
-    return directory
-
-
-@pytest.fixture
 def project(migrations, tmp_path):
     """The student's project: those migrations, its exercise databases under instance/, and the test settings."""
     # Real password hashing takes a third of a second per setup; the test settings hash quickly.

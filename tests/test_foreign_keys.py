@@ -1,13 +1,11 @@
 """Foreign keys: enforced for the app, and neither broken nor fired by a migration's table rebuild."""
 
-import shutil
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from tests.helpers import HEAD, MIGRATIONS, app_for, current_revision
+from tests.helpers import HEAD, app_for, current_revision
 
 REBUILD_USER = f"""
 from alembic import op
@@ -70,15 +68,13 @@ def upgrade():
 
 
 @pytest.fixture
-def seeded(tmp_path):
+def seeded(tmp_path, migrations):
     """An app at the head revision with sample rows, and a migrations copy to add a revision to."""
-    directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, directory)
     app = app_for(f"sqlite:///{tmp_path / 'fk.sqlite'}")
     with app.app_context():
-        upgrade(directory=str(directory))
+        upgrade(directory=str(migrations))
         app.test_cli_runner().invoke(args=["seed", "--users", "5", "--posts", "20"])
-    yield app, directory
+    yield app, migrations
     with app.app_context():
         db.engine.dispose()
 

@@ -2,7 +2,6 @@
 
 import ast
 import difflib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,14 +62,12 @@ def ruff(command, path):
 
 
 @pytest.fixture
-def migrations_copy(tmp_path):
-    """A copy of the migrations directory with ruff's post-write hook switched on, as alembic.ini describes."""
+def migrations_copy(migrations):
+    """The migrations copy with ruff's post-write hook switched on, as alembic.ini describes."""
     pytest.importorskip("ruff", reason="ruff comes with requirements-dev.txt")
-    directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, directory)
-    ini = directory / "alembic.ini"
+    ini = migrations / "alembic.ini"
     ini.write_text(ini.read_text().replace("# hooks = ", "hooks = ").replace("# ruff_format.", "ruff_format."))
-    return directory
+    return migrations
 
 
 def test_a_new_empty_revision_passes_ruff_as_the_template_writes_it(tmp_path, migrations_copy):
@@ -86,15 +83,13 @@ def test_a_new_empty_revision_passes_ruff_as_the_template_writes_it(tmp_path, mi
     assert ruff("format", path).returncode == 0
 
 
-def test_a_branch_label_is_written_as_a_one_item_tuple(tmp_path):
+def test_a_branch_label_is_written_as_a_one_item_tuple(tmp_path, migrations):
     # Alembic hands the template a tuple; without its comma, ("x") would be the string "x".
-    directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, directory)
     app = app_for(f"sqlite:///{tmp_path / 'labelled.sqlite'}")
     with app.app_context():
-        revision(directory=str(directory), message="labelled", rev_id="abc123def458", branch_label="x")
+        revision(directory=str(migrations), message="labelled", rev_id="abc123def458", branch_label="x")
         db.engine.dispose()
-    [path] = (directory / "versions").glob("abc123def458_*.py")
+    [path] = (migrations / "versions").glob("abc123def458_*.py")
     source = path.read_text()
     assert 'branch_labels = ("x",)\n' in source
     [labels] = [

@@ -30,14 +30,6 @@ CONSTRAINT_ERROR = (
 
 
 @pytest.fixture
-def migrations(tmp_path):
-    """A copy of the shipped migrations directory that a test may add revisions to."""
-    directory = tmp_path / "migrations"
-    shutil.copytree(ROOT / "migrations", directory, ignore=shutil.ignore_patterns("__pycache__"))
-    return directory
-
-
-@pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'review.sqlite'}"
 
