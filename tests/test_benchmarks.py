@@ -51,12 +51,19 @@ def test_pages_prints_a_row_per_size_and_writes_output(tmp_path):
 
 
 @pytest.mark.slow
-def test_load_during_migration_rebuilds_post_both_ways_under_clients_and_writes_output(tmp_path):
+@pytest.mark.parametrize(
+    ("option", "heading"),
+    [(["--busy-timeout", "5"], "busy timeout 5 s, SQLite"), (["--wal"], "busy timeout 60 s, SQLite")],
+    ids=["busy-timeout", "wal"],
+)
+def test_load_during_migration_rebuilds_post_both_ways_under_clients_and_writes_output(tmp_path, option, heading):
+    # The appendix of TUTORIAL.md shows these command lines at full size.
     output = tmp_path / "load.md"
     load = ["--posts", "2000", "--clients", "2", "--readers", "1", "--quiet", "1", "--settle", "1"]
-    printed = run_benchmark("load_during_migration", *load, "--busy-timeout", "5", "--output", str(output))
+    printed = run_benchmark("load_during_migration", *load, *option, "--output", str(output))
     rows = table_rows(printed)
     assert list(rows)[0] == "no migration"
     assert [row["migration"] for row in list(rows.values())[1:]] == ["ok", "ok"]
     assert_numbers(dict(list(rows.items())[1:]), list(rows)[1:], ["migration step (s)", "requests", "write stall (s)"])
-    assert "busy timeout 5 s" in printed and output.read_text() == printed
+    assert heading in printed and output.read_text() == printed
+    assert ("(WAL)" in printed) == ("--wal" in option)
